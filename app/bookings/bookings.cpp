@@ -1,0 +1,149 @@
+#include "bookings/bookings.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "db/error.hpp"
+#include "db/transaction.hpp"
+#include "http/problem.hpp"
+#include "seats/expiry.hpp"
+
+namespace seats {
+namespace {
+
+constexpr const char* kShowStarted = "SELECT start_time <= UTC_TIMESTAMP() FROM shows WHERE id = ?";
+// Seat rows are locked one by one in ascending id order (the service-wide lock order),
+// so two bookings that share seats queue instead of deadlocking.
+constexpr const char* kLockSeat = "SELECT show_id, " SEATS_LIVE_HOLD
+                                  " AND user_id = ?, seat_row, seat_number "
+                                  "FROM show_seats WHERE id = ? FOR UPDATE";
+constexpr const char* kInsertBooking = "INSERT INTO bookings (user_id, show_id) VALUES (?, ?)";
+constexpr const char* kInsertBookingSeat =
+    "INSERT INTO booking_seats (booking_id, seat_id) VALUES (?, ?)";
+constexpr const char* kSellSeats =
+    "UPDATE show_seats s JOIN booking_seats b ON b.seat_id = s.id "
+    "SET s.status = 'SOLD', s.locked_at = NULL, s.hold_expires_at = NULL "
+    "WHERE b.booking_id = ?";
+
+constexpr const char* kListBookings =
+    "SELECT b.id, b.status, b.show_id, m.title, s.start_time, t.name, b.created_at "
+    "FROM bookings b JOIN shows s ON s.id = b.show_id JOIN movies m ON m.id = s.movie_id "
+    "JOIN theatres t ON t.id = s.theatre_id WHERE b.user_id = ? ORDER BY b.id DESC";
+constexpr const char* kListBookingSeats =
+    "SELECT bs.booking_id, ss.id, ss.seat_row, ss.seat_number "
+    "FROM bookings b JOIN booking_seats bs ON bs.booking_id = b.id "
+    "JOIN show_seats ss ON ss.id = bs.seat_id WHERE b.user_id = ? ORDER BY ss.id";
+
+constexpr const char* kLockBooking =
+    "SELECT user_id, show_id, status = 'CANCELLED' FROM bookings WHERE id = ? FOR UPDATE";
+constexpr const char* kLockBookingSeats =
+    "SELECT s.id FROM show_seats s JOIN booking_seats bs ON bs.seat_id = s.id "
+    "WHERE bs.booking_id = ? ORDER BY s.id FOR UPDATE";
+constexpr const char* kFreeBookingSeats =
+    "UPDATE show_seats s JOIN booking_seats bs ON bs.seat_id = s.id "
+    "SET s.status = 'AVAILABLE', s.user_id = NULL WHERE bs.booking_id = ? AND s.status = 'SOLD'";
+constexpr const char* kUnsellBookingSeats =
+    "UPDATE booking_seats SET sold = NULL WHERE booking_id = ?";
+constexpr const char* kCancelBooking =
+    "UPDATE bookings SET status = 'CANCELLED', cancelled_at = NOW(6) WHERE id = ?";
+
+std::string seat_name(const Statement& row, int row_column) {
+  return row.text(row_column) + row.text(row_column + 1);
+}
+
+}  // namespace
+
+NewBooking create_booking(Connection& db, int64_t user_id, int64_t show_id,
+                          const std::vector<int64_t>& seat_ids, const BeforeCommit& before_commit) {
+  std::vector<int64_t> lock_order = seat_ids;
+  std::sort(lock_order.begin(), lock_order.end());
+  return with_retry([&] {
+    Transaction tx(db);
+    Statement& show = db.statement(kShowStarted);
+    show.run({show_id});
+    if (!show.next()) throw ApiError(Err::ShowNotFound, "No show has this id");
+    bool started = show.flag(0);
+
+    Statement& seat = db.statement(kLockSeat);
+    std::string not_held;  // the first seat the caller does not hold, by id
+    for (int64_t seat_id : lock_order) {
+      seat.run({user_id, seat_id});
+      if (!seat.next() || seat.int64(0) != show_id) {
+        throw ApiError(Err::SeatNotFound,
+                       "Seat " + std::to_string(seat_id) + " does not exist in this show");
+      }
+      if (!seat.flag(1) && not_held.empty()) not_held = seat_name(seat, 2);
+    }
+    if (started) throw ApiError(Err::ShowStarted, "This show has already started");
+    if (!not_held.empty()) {
+      throw ApiError(Err::SeatNotHeld, "Seat " + not_held + " is not held by you");
+    }
+
+    Statement& booking = db.statement(kInsertBooking);
+    booking.run({user_id, show_id});
+    NewBooking result{booking.insert_id(), show_id, seat_ids};
+    Statement& booked_seat = db.statement(kInsertBookingSeat);
+    try {
+      for (int64_t seat_id : lock_order) booked_seat.run({result.booking_id, seat_id});
+    } catch (const DbError& e) {
+      // The unique key on (seat_id, sold) is the last line of defence against selling a
+      // seat twice; reaching it means the checks above were wrong, never a normal path.
+      if (e.kind() == DbError::Kind::DuplicateKey) {
+        throw ApiError(Err::SeatNotHeld, "A seat in this request is already sold");
+      }
+      throw;
+    }
+    db.statement(kSellSeats).run({result.booking_id});
+    if (before_commit) before_commit(result);
+    tx.commit();
+    return result;
+  });
+}
+
+std::vector<Booking> list_bookings(Connection& db, int64_t user_id) {
+  Statement& q = db.statement(kListBookings);
+  q.run({user_id});
+  std::vector<Booking> bookings;
+  std::map<int64_t, size_t> index;
+  while (q.next()) {
+    index[q.int64(0)] = bookings.size();
+    bookings.push_back(
+        {q.int64(0), q.text(1), q.int64(2), q.text(3), q.text(4), q.text(5), q.text(6), {}});
+  }
+  Statement& seats = db.statement(kListBookingSeats);
+  seats.run({user_id});
+  while (seats.next()) {
+    auto it = index.find(seats.int64(0));
+    if (it != index.end())
+      bookings[it->second].seats.push_back({seats.int64(1), seat_name(seats, 2)});
+  }
+  return bookings;
+}
+
+void cancel_booking(Connection& db, int64_t user_id, int64_t booking_id) {
+  with_retry([&] {
+    Transaction tx(db);
+    Statement& booking = db.statement(kLockBooking);
+    booking.run({booking_id});
+    // Another user's booking is indistinguishable from a missing one.
+    if (!booking.next() || booking.int64(0) != user_id) {
+      throw ApiError(Err::BookingNotFound, "You have no booking with this id");
+    }
+    int64_t show_id = booking.int64(1);
+    bool cancelled = booking.flag(2);
+    Statement& show = db.statement(kShowStarted);
+    show.run({show_id});
+    show.next();
+    if (cancelled) throw ApiError(Err::BookingNotCancellable, "This booking is already cancelled");
+    if (show.flag(0)) {
+      throw ApiError(Err::BookingNotCancellable, "This show has already started");
+    }
+    db.statement(kLockBookingSeats).run({booking_id});
+    db.statement(kFreeBookingSeats).run({booking_id});
+    db.statement(kUnsellBookingSeats).run({booking_id});
+    db.statement(kCancelBooking).run({booking_id});
+    tx.commit();
+  });
+}
+
+}  // namespace seats

@@ -1,0 +1,66 @@
+#include "catalogue/catalogue.hpp"
+
+#include "http/problem.hpp"
+#include "seats/expiry.hpp"
+
+namespace seats {
+namespace {
+
+constexpr const char* kListMovies =
+    "SELECT id, title, description, duration_mins, rating FROM movies ORDER BY id";
+constexpr const char* kMovieExists = "SELECT 1 FROM movies WHERE id = ?";
+constexpr const char* kListShows =
+    "SELECT s.id, s.movie_id, s.theatre_id, t.name, t.location, s.start_time "
+    "FROM shows s JOIN theatres t ON t.id = s.theatre_id "
+    "WHERE s.movie_id = ? ORDER BY s.start_time, s.id";
+constexpr const char* kShowExists = "SELECT 1 FROM shows WHERE id = ?";
+constexpr const char* kSeatMap =
+    "SELECT id, seat_row, seat_number, "
+    "  CASE WHEN status = 'LOCKED' AND NOT " SEATS_LIVE_HOLD
+    " THEN 'AVAILABLE' ELSE status END, "
+    "  " SEATS_LIVE_HOLD
+    " AND user_id = ?, hold_expires_at "
+    "FROM show_seats WHERE show_id = ? ORDER BY seat_row, seat_number";
+
+}  // namespace
+
+std::vector<Movie> list_movies(Connection& db) {
+  Statement& q = db.statement(kListMovies);
+  q.run({});
+  std::vector<Movie> movies;
+  while (q.next()) movies.push_back({q.int64(0), q.text(1), q.text(2), q.int64(3), q.text(4)});
+  return movies;
+}
+
+std::vector<Showing> list_shows(Connection& db, int64_t movie_id) {
+  Statement& exists = db.statement(kMovieExists);
+  exists.run({movie_id});
+  if (!exists.next()) throw ApiError(Err::MovieNotFound, "No movie has this id");
+  Statement& q = db.statement(kListShows);
+  q.run({movie_id});
+  std::vector<Showing> shows;
+  while (q.next()) {
+    shows.push_back({q.int64(0), q.int64(1), q.int64(2), q.text(3), q.text(4), q.text(5)});
+  }
+  return shows;
+}
+
+std::vector<SeatView> seat_map(Connection& db, int64_t show_id, int64_t viewer) {
+  Statement& q = db.statement(kSeatMap);
+  q.run({viewer, show_id});
+  std::vector<SeatView> seats;
+  seats.reserve(50);
+  while (q.next()) {
+    bool mine = q.flag(4);
+    seats.push_back({q.int64(0), q.text(1), q.int64(2), q.text(3), mine, mine ? q.text(5) : ""});
+  }
+  if (seats.empty()) {
+    // Every show has seats, so an empty grid almost always means an unknown show.
+    Statement& exists = db.statement(kShowExists);
+    exists.run({show_id});
+    if (!exists.next()) throw ApiError(Err::ShowNotFound, "No show has this id");
+  }
+  return seats;
+}
+
+}  // namespace seats

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstdint>
+#include <ctime>
+
+#include "auth/password.hpp"
+#include "auth/token.hpp"
+#include "db/connection.hpp"
+#include "http/request.hpp"
+#include "settings.hpp"
+
+namespace seats {
+
+// What one worker owns for its whole life: settings, its database connection, and the
+// helpers that keep per-worker buffers. Handlers reach everything through it.
+class Context {
+ public:
+  explicit Context(const Settings& config)
+      : settings(config),
+        db(config),
+        passwords(config.bcrypt_cost),
+        tokens(config.jwt_secret, config.token_ttl_seconds) {}
+
+  // The caller's user id. 401 unless the bearer token is valid and its user still exists.
+  int64_t authenticate(const Request& request);
+  // The caller's user id when a valid token is given, else 0 (anonymous). Does not check
+  // that the user still exists: it only decides what a read shows.
+  int64_t optional_user(const Request& request) const;
+
+  const Settings& settings;
+  Connection db;
+  PasswordHasher passwords;
+  TokenService tokens;
+};
+
+}  // namespace seats

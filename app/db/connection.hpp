@@ -1,0 +1,49 @@
+#pragma once
+
+#include <mysql.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "db/statement.hpp"
+#include "settings.hpp"
+
+namespace seats {
+
+// The one MariaDB connection a worker owns. Auto-reconnect stays off (Connector/C would
+// silently leave a transaction and carry on in autocommit); instead the worker calls
+// ensure_ready() between requests, which reconnects and drops the prepared statements.
+class Connection {
+ public:
+  explicit Connection(const Settings& settings);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Connects if needed, and pings a connection that sat idle long enough for the server
+  // to have dropped it. Throws DbError(ConnectionLost) if the server cannot be reached.
+  void ensure_ready();
+  // The prepared statement for `sql`, prepared on first use on this connection.
+  Statement& statement(std::string_view sql);
+  // A statement without parameters or results (transaction control).
+  void execute(const char* sql);
+  // Marks the connection unusable; the next ensure_ready() reconnects.
+  void discard();
+  bool connected() const { return db_ != nullptr; }
+  // Health check: one round trip.
+  bool ping();
+
+ private:
+  void connect();
+  void close();
+
+  const Settings& settings_;
+  MYSQL* db_ = nullptr;
+  std::map<std::string, std::unique_ptr<Statement>, std::less<>> statements_;
+  std::chrono::steady_clock::time_point last_used_;
+};
+
+}  // namespace seats

@@ -1,0 +1,32 @@
+#include "db/transaction.hpp"
+
+#include <cstdio>
+
+namespace seats {
+
+Transaction::Transaction(Connection& db) : db_(db) { db_.execute("START TRANSACTION"); }
+
+Transaction::~Transaction() {
+  if (!open_) return;
+  try {
+    db_.execute("ROLLBACK");
+  } catch (const DbError& e) {
+    // The server rolls back on its own when the connection goes; make sure it does go.
+    std::fprintf(stderr, "event=rollback_failed error=%u\n", e.number());
+    db_.discard();
+  }
+}
+
+void Transaction::commit() {
+  open_ = false;
+  try {
+    db_.execute("COMMIT");
+  } catch (const DbError& e) {
+    // A COMMIT that failed for any reason other than a deadlock leaves the outcome
+    // unknown to us; drop the connection rather than guess.
+    if (e.kind() != DbError::Kind::Retryable) db_.discard();
+    throw;
+  }
+}
+
+}  // namespace seats

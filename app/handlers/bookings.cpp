@@ -1,0 +1,118 @@
+#include "bookings/bookings.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "bookings/idempotency.hpp"
+#include "db/error.hpp"
+#include "handlers/handlers.hpp"
+#include "http/json.hpp"
+
+namespace seats {
+namespace {
+
+constexpr size_t kMaxSeatsPerBooking = 10;
+
+struct BookingRequest {
+  int64_t show_id;
+  std::vector<int64_t> seat_ids;
+};
+
+BookingRequest parse_booking(const JsonBody& body) {
+  BookingRequest request{body.id("show_id"), {}};
+  bool one = body.has("seat_id"), many = body.has("seat_ids");
+  if (one == many) {
+    throw ApiError(Err::ValidationFailed, "give exactly one of seat_id and seat_ids");
+  }
+  request.seat_ids = one ? std::vector<int64_t>{body.id("seat_id")} : body.id_array("seat_ids");
+  if (request.seat_ids.empty() || request.seat_ids.size() > kMaxSeatsPerBooking) {
+    throw ApiError(Err::ValidationFailed, "seat_ids must hold 1 to 10 seats");
+  }
+  if (std::set<int64_t>(request.seat_ids.begin(), request.seat_ids.end()).size() !=
+      request.seat_ids.size()) {
+    throw ApiError(Err::ValidationFailed, "seat_ids must not repeat a seat");
+  }
+  return request;
+}
+
+json_t* booking_json(const NewBooking& booking) {
+  json_t* seat_ids = json_array();
+  for (int64_t id : booking.seat_ids) json_array_append_new(seat_ids, json_integer(id));
+  return json_pack("{s:I, s:s, s:I, s:o, s:s}", "booking_id",
+                   static_cast<json_int_t>(booking.booking_id), "status", "CONFIRMED", "show_id",
+                   static_cast<json_int_t>(booking.show_id), "seat_ids", seat_ids, "message",
+                   "Ticket sent to your email.");
+}
+
+Response replay(const StoredAnswer& answer) {
+  Response response = json_response(answer.status, json_loads(answer.body.c_str(), 0, nullptr));
+  if (answer.status >= 400) response.content_type = "application/problem+json";
+  return response;
+}
+
+}  // namespace
+
+Response handle_create_booking(Context& ctx, const Request& request, const RouteParams&) {
+  int64_t user_id = ctx.authenticate(request);
+  JsonBody body = JsonBody::parse(request.body);
+  BookingRequest booking = parse_booking(body);
+  if (!request.has_idempotency_key) {
+    return json_response(
+        201, booking_json(create_booking(ctx.db, user_id, booking.show_id, booking.seat_ids, {})));
+  }
+
+  const std::string& key = request.idempotency_key;
+  check_idempotency_key(key);
+  if (auto answer = claim_idempotency_key(ctx.db, user_id, key, body.canonical())) {
+    return replay(*answer);
+  }
+  try {
+    Json answer;
+    create_booking(ctx.db, user_id, booking.show_id, booking.seat_ids,
+                   [&](const NewBooking& created) {
+                     answer.reset(booking_json(created));
+                     store_idempotent_answer(ctx.db, user_id, key, 201, json_text(answer.get()));
+                   });
+    return json_response(201, answer.release());
+  } catch (const ApiError& e) {
+    if (e.code() == Err::Unavailable) {
+      release_idempotency_key(ctx.db, user_id, key);
+      throw;
+    }
+    // A refusal is an answer too: the same request with the same key gets it again.
+    Response problem = problem_response(e.code(), e.detail());
+    store_idempotent_answer(ctx.db, user_id, key, problem.status, json_text(problem.body.get()));
+    return problem;
+  } catch (const DbError&) {
+    release_idempotency_key(ctx.db, user_id, key);
+    throw;
+  }
+}
+
+Response handle_list_bookings(Context& ctx, const Request& request, const RouteParams&) {
+  int64_t user_id = ctx.authenticate(request);
+  json_t* list = json_array();
+  for (const Booking& b : list_bookings(ctx.db, user_id)) {
+    json_t* seats = json_array();
+    for (const BookingSeat& s : b.seats) {
+      json_array_append_new(seats, json_pack("{s:I, s:o}", "id", static_cast<json_int_t>(s.id),
+                                             "name", json_str(s.name)));
+    }
+    json_array_append_new(
+        list, json_pack("{s:I, s:o, s:I, s:o, s:o, s:o, s:o, s:o}", "booking_id",
+                        static_cast<json_int_t>(b.id), "status", json_str(b.status), "show_id",
+                        static_cast<json_int_t>(b.show_id), "movie_title", json_str(b.movie_title),
+                        "time", json_time(b.time), "theatre", json_str(b.theatre), "seats", seats,
+                        "created_at", json_time(b.created_at)));
+  }
+  return json_response(200, list);
+}
+
+Response handle_cancel_booking(Context& ctx, const Request& request, const RouteParams& params) {
+  int64_t user_id = ctx.authenticate(request);
+  cancel_booking(ctx.db, user_id, params.id);
+  return json_response(200, json_pack("{s:I, s:s}", "booking_id",
+                                      static_cast<json_int_t>(params.id), "status", "CANCELLED"));
+}
+
+}  // namespace seats

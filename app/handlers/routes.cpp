@@ -1,0 +1,23 @@
+#include "handlers/handlers.hpp"
+
+namespace seats {
+
+Router make_router() {
+  return Router({
+      {"GET", "/api/v1/health", handle_health},
+      {"GET", "/api/v1/health/live", handle_liveness},
+      {"POST", "/api/v1/register", handle_register},
+      {"POST", "/api/v1/login", handle_login},
+      {"GET", "/api/v1/movies", handle_list_movies},
+      {"GET", "/api/v1/movies/:id/shows", handle_list_shows},
+      {"GET", "/api/v1/shows/:id/seats", handle_seat_map},
+      {"PATCH", "/api/v1/seats/:id/lock", handle_lock_seat},
+      {"POST", "/api/v1/seats/:id/lock", handle_lock_seat},
+      {"DELETE", "/api/v1/seats/:id/lock", handle_release_seat},
+      {"POST", "/api/v1/bookings", handle_create_booking},
+      {"GET", "/api/v1/bookings", handle_list_bookings},
+      {"DELETE", "/api/v1/bookings/:id", handle_cancel_booking},
+  });
+}
+
+}  // namespace seats

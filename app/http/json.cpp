@@ -1,0 +1,123 @@
+#include "http/json.hpp"
+
+#include <cmath>
+#include <cstring>
+
+#include "http/problem.hpp"
+
+namespace seats {
+namespace {
+
+// 2^53: the largest magnitude below which every integer is exact in a double.
+constexpr double kExactDoubleLimit = 9007199254740992.0;
+
+[[noreturn]] void invalid(const std::string& field, const std::string& why) {
+  throw ApiError(Err::ValidationFailed, field + " " + why);
+}
+
+}  // namespace
+
+JsonBody JsonBody::parse(std::string_view text, bool allow_empty) {
+  bool only_space = text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+  if (only_space) {
+    if (allow_empty) return JsonBody(Json(json_object()), false);
+    throw ApiError(Err::InvalidJson, "The request body must be a JSON object");
+  }
+  json_error_t error;
+  // JSON_ALLOW_NUL lets "\u0000" through so that it is refused as a 422 naming the field,
+  // as the contract asks, rather than as unparseable JSON.
+  const size_t flags = JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES;
+  Json root(json_loadb(text.data(), text.size(), flags, &error));
+  bool ints_as_reals = false;
+  if (!root && json_error_code(&error) == json_error_numeric_overflow) {
+    root.reset(json_loadb(text.data(), text.size(), flags | JSON_DECODE_INT_AS_REAL, &error));
+    ints_as_reals = true;
+  }
+  if (!root || !json_is_object(root.get())) {
+    throw ApiError(Err::InvalidJson, "The request body must be a JSON object");
+  }
+  return JsonBody(std::move(root), ints_as_reals);
+}
+
+bool JsonBody::has(const char* field) const {
+  return json_object_get(root_.get(), field) != nullptr;
+}
+
+int64_t JsonBody::as_id(const json_t* value, const std::string& name) const {
+  if (json_is_integer(value)) {
+    json_int_t v = json_integer_value(value);
+    if (v < 1) invalid(name, "must be a positive integer id");
+    return static_cast<int64_t>(v);
+  }
+  if (ints_as_reals_ && json_is_real(value)) {
+    double v = json_real_value(value);
+    if (v >= 1 && v < kExactDoubleLimit && std::floor(v) == v) return static_cast<int64_t>(v);
+  }
+  invalid(name, "must be a positive integer id no larger than 9223372036854775807");
+}
+
+int64_t JsonBody::id(const char* field) const {
+  const json_t* value = json_object_get(root_.get(), field);
+  if (!value) invalid(field, "is required");
+  return as_id(value, field);
+}
+
+std::optional<int64_t> JsonBody::optional_id(const char* field) const {
+  if (!has(field)) return std::nullopt;
+  return id(field);
+}
+
+std::string JsonBody::string(const char* field) const {
+  const json_t* value = json_object_get(root_.get(), field);
+  if (!value) invalid(field, "is required");
+  if (!json_is_string(value)) invalid(field, "must be a string");
+  const char* text = json_string_value(value);
+  size_t length = json_string_length(value);
+  if (std::memchr(text, '\0', length)) invalid(field, "must not contain NUL characters");
+  return std::string(text, length);
+}
+
+std::optional<std::string> JsonBody::optional_string(const char* field) const {
+  if (!has(field)) return std::nullopt;
+  return string(field);
+}
+
+std::vector<int64_t> JsonBody::id_array(const char* field) const {
+  const json_t* value = json_object_get(root_.get(), field);
+  if (!value) invalid(field, "is required");
+  if (!json_is_array(value)) invalid(field, "must be an array of seat ids");
+  std::vector<int64_t> ids;
+  size_t index;
+  const json_t* item;
+  json_array_foreach(value, index, item) {
+    ids.push_back(as_id(item, std::string(field) + "[" + std::to_string(index) + "]"));
+  }
+  return ids;
+}
+
+std::string JsonBody::canonical() const {
+  char* text = json_dumps(root_.get(), JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+  std::string out = text ? text : "";
+  free(text);
+  return out;
+}
+
+std::string json_text(const json_t* value) {
+  char* text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+  std::string out = text ? text : "null";
+  free(text);
+  return out;
+}
+
+json_t* json_str(std::string_view text) { return json_stringn(text.data(), text.size()); }
+
+std::string rfc3339(std::string_view db_datetime) {
+  std::string out(db_datetime);
+  if (out.size() > 10 && out[10] == ' ') out[10] = 'T';
+  out += 'Z';
+  return out;
+}
+
+json_t* json_time(std::string_view db_datetime) { return json_str(rfc3339(db_datetime)); }
+
+}  // namespace seats

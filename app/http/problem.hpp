@@ -1,0 +1,56 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace seats {
+
+// Every failure the API can answer with. Each code knows its HTTP status, title and
+// machine-readable `code`; nothing else in the service writes status numbers for errors.
+enum class Err {
+  InvalidJson,
+  Unauthorized,
+  InvalidCredentials,
+  NotFound,
+  MovieNotFound,
+  ShowNotFound,
+  SeatNotFound,
+  BookingNotFound,
+  MethodNotAllowed,
+  SeatUnavailable,
+  SeatNotHeld,
+  NotLockHolder,
+  HoldLimitReached,
+  ShowStarted,
+  EmailTaken,
+  BookingNotCancellable,
+  RequestInProgress,
+  PayloadTooLarge,
+  ValidationFailed,
+  IdempotencyKeyReused,
+  TooManyRequests,
+  Unavailable,
+  Internal,
+};
+
+// A rule's typed failure. Thrown from anywhere below a handler; rendered once, by
+// problem_response().
+class ApiError : public std::runtime_error {
+ public:
+  ApiError(Err code, std::string detail) : std::runtime_error(detail), code_(code) {}
+  Err code() const { return code_; }
+  std::string detail() const { return what(); }
+
+ private:
+  Err code_;
+};
+
+struct ProblemShape {
+  int status;
+  const char* title;
+  const char* code;
+};
+
+ProblemShape problem_shape(Err code);
+
+}  // namespace seats

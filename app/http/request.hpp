@@ -1,0 +1,31 @@
+#pragma once
+
+#include <fcgiapp.h>
+
+#include <cstddef>
+#include <string>
+
+namespace seats {
+
+// Request bodies above this are refused before anything is allocated for them
+// (nginx refuses them first; this guards a worker reached by any other FastCGI client).
+constexpr std::size_t kMaxBodyBytes = 16 * 1024;
+
+// One HTTP request as the handlers see it: everything already read and bounded.
+struct Request {
+  std::string method;
+  std::string path;
+  std::string body;
+  std::string authorization;    // raw Authorization header, may be empty
+  std::string idempotency_key;  // raw Idempotency-Key header, may be empty
+  bool has_idempotency_key = false;
+  std::string remote_addr;
+  std::string request_id;
+};
+
+// Reads the CGI environment (through cgicc) and the body of a FastCGI request.
+// Throws ApiError: payload_too_large for a declared or actual body over kMaxBodyBytes,
+// invalid_json (400) for a body shorter than its CONTENT_LENGTH.
+Request read_request(FCGX_Request& fcgi);
+
+}  // namespace seats

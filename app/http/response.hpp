@@ -1,0 +1,32 @@
+#pragma once
+
+#include <fcgiapp.h>
+#include <jansson.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "http/json.hpp"
+#include "http/problem.hpp"
+
+namespace seats {
+
+// What a handler answers. The body is a JSON value, serialised straight into the FastCGI
+// stream when the response is written.
+struct Response {
+  int status = 200;
+  Json body;
+  const char* content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+Response json_response(int status, json_t* body);
+
+// The problem+json (RFC 9457) answer for an error: the one place error bodies are shaped.
+Response problem_response(Err code, const std::string& detail);
+
+// Writes status line, headers and body to the FastCGI output stream.
+void write_response(FCGX_Stream* out, const Response& response, const std::string& request_id);
+
+}  // namespace seats

@@ -1,0 +1,154 @@
+#include "master.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <set>
+
+#include "worker.hpp"
+
+namespace seats {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// How often the loop wakes with no signal, to run pending respawns and deadlines.
+constexpr long kTickNanos = 50'000'000;
+// Respawn back-off: after a death, wait this long before the next respawn, doubling
+// while workers keep dying within the window, up to the cap.
+constexpr auto kFirstBackoff = std::chrono::milliseconds(0);
+constexpr auto kMinBackoff = std::chrono::milliseconds(50);
+constexpr auto kMaxBackoff = std::chrono::milliseconds(1000);
+constexpr auto kCalmAfter = std::chrono::seconds(5);
+// Workers still busy this long after SIGTERM are killed.
+constexpr auto kDrainDeadline = std::chrono::seconds(20);
+
+class Master {
+ public:
+  Master(const Settings& settings, int listen_fd) : settings_(settings), listen_fd_(listen_fd) {}
+
+  int run() {
+    sigset_t signals;
+    sigemptyset(&signals);
+    for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&signals, s);
+    sigprocmask(SIG_BLOCK, &signals, nullptr);
+    std::fprintf(stderr, "event=master_start pid=%d workers=%d socket=%s\n", getpid(),
+                 settings_.workers, settings_.fcgi_socket.c_str());
+    for (int i = 0; i < settings_.workers; ++i) spawn();
+
+    while (!stopping_ || !workers_.empty()) {
+      timespec tick{0, kTickNanos};
+      siginfo_t info;
+      int sig = sigtimedwait(&signals, &info, &tick);
+      if (sig == SIGTERM || sig == SIGINT) begin_stop();
+      if (sig == SIGHUP) begin_reload();
+      reap();
+      if (!stopping_) {
+        respawn_due();
+        continue_reload();
+      } else if (Clock::now() > drain_deadline_) {
+        for (pid_t pid : workers_) kill(pid, SIGKILL);
+      }
+    }
+    std::fprintf(stderr, "event=master_stop pid=%d\n", getpid());
+    return 0;
+  }
+
+ private:
+  void spawn() {
+    pid_t pid = fork();
+    if (pid < 0) {
+      std::perror("fork");
+      missing_ += 1;
+      return;
+    }
+    if (pid == 0) _exit(run_worker(settings_, listen_fd_));
+    workers_.insert(pid);
+  }
+
+  void reap() {
+    int status;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+      workers_.erase(pid);
+      bool on_purpose = retiring_.erase(pid) > 0 || stopping_;
+      if (pid == reloading_pid_) reloading_pid_ = 0;
+      if (on_purpose) continue;
+      // A worker that died unasked is replaced; if they keep dying, more slowly.
+      auto now = Clock::now();
+      backoff_ = now - last_death_ < kCalmAfter
+                     ? std::min(kMaxBackoff, std::max(kMinBackoff, backoff_ * 2))
+                     : kFirstBackoff;
+      last_death_ = now;
+      next_respawn_ = now + backoff_;
+      missing_ += 1;
+      std::fprintf(stderr, "event=worker_died pid=%d status=%d signal=%d respawn_in_ms=%lld\n", pid,
+                   WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+                   WIFSIGNALED(status) ? WTERMSIG(status) : 0,
+                   static_cast<long long>(backoff_.count()));
+    }
+  }
+
+  void respawn_due() {
+    if (missing_ == 0 || Clock::now() < next_respawn_) return;
+    // One at a time while backing off; all at once when calm.
+    int count = backoff_ > kFirstBackoff ? 1 : missing_;
+    for (int i = 0; i < count; ++i) {
+      missing_ -= 1;
+      spawn();
+    }
+    next_respawn_ = Clock::now() + backoff_;
+  }
+
+  void begin_stop() {
+    if (stopping_) return;
+    stopping_ = true;
+    drain_deadline_ = Clock::now() + kDrainDeadline;
+    std::fprintf(stderr, "event=master_draining workers=%zu\n", workers_.size());
+    for (pid_t pid : workers_) kill(pid, SIGTERM);
+  }
+
+  // SIGHUP: every worker running now is replaced, one at a time, the new one started
+  // before the old one is asked to finish, so capacity never drops.
+  void begin_reload() {
+    to_replace_.assign(workers_.begin(), workers_.end());
+    std::fprintf(stderr, "event=master_reload workers=%zu\n", to_replace_.size());
+  }
+
+  void continue_reload() {
+    if (reloading_pid_ != 0 || to_replace_.empty()) return;
+    pid_t old = to_replace_.front();
+    to_replace_.pop_front();
+    if (!workers_.count(old)) return;
+    spawn();
+    retiring_.insert(old);
+    reloading_pid_ = old;
+    kill(old, SIGTERM);
+  }
+
+  const Settings& settings_;
+  int listen_fd_;
+  std::set<pid_t> workers_;
+  std::set<pid_t> retiring_;
+  std::deque<pid_t> to_replace_;
+  pid_t reloading_pid_ = 0;
+  int missing_ = 0;
+  bool stopping_ = false;
+  Clock::time_point drain_deadline_;
+  Clock::time_point last_death_;
+  Clock::time_point next_respawn_;
+  std::chrono::milliseconds backoff_ = kFirstBackoff;
+};
+
+}  // namespace
+
+int run_master(const Settings& settings, int listen_fd) {
+  return Master(settings, listen_fd).run();
+}
+
+}  // namespace seats

@@ -1,0 +1,96 @@
+#include "seats/holds.hpp"
+
+#include "db/transaction.hpp"
+#include "http/problem.hpp"
+#include "seats/expiry.hpp"
+
+namespace seats {
+namespace {
+
+// Lock order, everywhere in the service: the user's row, then seat rows by ascending id.
+// Locking the user first serialises one user's parallel hold requests, so the hold limit
+// below counts every hold they have committed (PITFALLS: counting without it lets a burst
+// of parallel requests all see the same count and all pass).
+constexpr const char* kLockUser = "SELECT id FROM users WHERE id = ? FOR UPDATE";
+
+// The design's row lock. No other transaction can change (or lock) this seat until we
+// commit. The new deadline is computed here, by the database clock.
+constexpr const char* kLockSeat = "SELECT show_id, status = 'SOLD', " SEATS_LIVE_HOLD
+                                  ", user_id, hold_expires_at, "
+                                  "  NOW(6) + INTERVAL ? SECOND "
+                                  "FROM show_seats WHERE id = ? FOR UPDATE";
+
+// Plain reads, taken after the locks above so they see everything committed before us.
+constexpr const char* kShowStartedAndMyHolds =
+    "SELECT (SELECT start_time <= UTC_TIMESTAMP() FROM shows WHERE id = ?), "
+    "       (SELECT COUNT(*) FROM show_seats "
+    "        WHERE user_id = ? AND show_id = ? AND " SEATS_LIVE_HOLD ")";
+
+constexpr const char* kTakeSeat =
+    "UPDATE show_seats SET status = 'LOCKED', user_id = ?, locked_at = NOW(6), "
+    "  hold_expires_at = ? WHERE id = ?";
+
+constexpr const char* kLockSeatForRelease =
+    "SELECT status = 'SOLD', " SEATS_LIVE_HOLD ", user_id FROM show_seats WHERE id = ? FOR UPDATE";
+
+constexpr const char* kFreeSeat =
+    "UPDATE show_seats SET status = 'AVAILABLE', user_id = NULL, locked_at = NULL, "
+    "  hold_expires_at = NULL WHERE id = ? AND status = 'LOCKED'";
+
+}  // namespace
+
+Hold lock_seat(Connection& db, const Settings& settings, int64_t user_id, int64_t seat_id) {
+  return with_retry([&] {
+    Transaction tx(db);
+    Statement& user = db.statement(kLockUser);
+    user.run({user_id});
+    if (!user.next()) throw ApiError(Err::Unauthorized, "The token's user no longer exists");
+
+    Statement& seat = db.statement(kLockSeat);
+    seat.run({int64_t{settings.hold_seconds}, seat_id});
+    if (!seat.next()) throw ApiError(Err::SeatNotFound, "No seat has this id");
+    int64_t show_id = seat.int64(0);
+    bool sold = seat.flag(1);
+    bool held = seat.flag(2);
+    bool held_by_me = held && !seat.is_null(3) && seat.int64(3) == user_id;
+    std::string current_deadline = seat.text(4);
+    std::string new_deadline = seat.text(5);
+
+    Statement& context = db.statement(kShowStartedAndMyHolds);
+    context.run({show_id, user_id, show_id});
+    context.next();
+    if (context.flag(0)) throw ApiError(Err::ShowStarted, "This show has already started");
+    if (held_by_me) return Hold{seat_id, show_id, current_deadline};
+    if (sold) throw ApiError(Err::SeatUnavailable, "This seat is sold");
+    if (held) throw ApiError(Err::SeatUnavailable, "This seat is held by another customer");
+    if (context.int64(1) >= settings.max_holds_per_show) {
+      throw ApiError(Err::HoldLimitReached, "You already hold " +
+                                                std::to_string(settings.max_holds_per_show) +
+                                                " seats for this show");
+    }
+
+    db.statement(kTakeSeat).run({user_id, new_deadline, seat_id});
+    tx.commit();
+    return Hold{seat_id, show_id, new_deadline};
+  });
+}
+
+void release_seat(Connection& db, int64_t user_id, int64_t seat_id) {
+  with_retry([&] {
+    Transaction tx(db);
+    Statement& seat = db.statement(kLockSeatForRelease);
+    seat.run({seat_id});
+    if (!seat.next()) throw ApiError(Err::SeatNotFound, "No seat has this id");
+    bool sold = seat.flag(0);
+    bool held = seat.flag(1);
+    bool mine = !seat.is_null(2) && seat.int64(2) == user_id;
+    if (sold) throw ApiError(Err::NotLockHolder, "This seat is sold");
+    if (held && !mine) throw ApiError(Err::NotLockHolder, "This seat is held by another customer");
+    // Our own hold, live or lapsed, or a lapsed hold of someone else: free it now rather
+    // than leave a stale row for the next reader.
+    if (mine || !held) db.statement(kFreeSeat).run({seat_id});
+    tx.commit();
+  });
+}
+
+}  // namespace seats

@@ -1,0 +1,103 @@
+#include "settings.hpp"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+
+namespace seats {
+namespace {
+
+constexpr std::size_t kMinSecretBytes = 32;
+
+const char* const kKnownNames[] = {
+    "FCGI_SOCKET",       "FCGI_SOCKET_MODE", "WORKERS",           "DB_HOST",
+    "DB_PORT",           "DB_SOCKET",        "DB_USER",           "DB_PASSWORD",
+    "DB_NAME",           "JWT_SECRET",       "HOLD_SECONDS",      "MAX_HOLDS_PER_SHOW",
+    "TOKEN_TTL_SECONDS", "BCRYPT_COST",      "LOCK_WAIT_SECONDS",
+};
+
+int parse_int(const std::map<std::string, std::string>& values, const char* name, int fallback,
+              int min, int max, int base = 10) {
+  auto it = values.find(name);
+  if (it == values.end() || it->second.empty()) return fallback;
+  const std::string& text = it->second;
+  int value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value, base);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    throw SettingsError{std::string(name) + " must be an integer from " + std::to_string(min) +
+                        " to " + std::to_string(max) + ", got '" + text + "'"};
+  }
+  return value;
+}
+
+std::string get(const std::map<std::string, std::string>& values, const char* name,
+                std::string fallback) {
+  auto it = values.find(name);
+  return it == values.end() ? fallback : it->second;
+}
+
+void read_config_file(const std::string& path, std::map<std::string, std::string>& values) {
+  std::ifstream in(path);
+  if (!in) throw SettingsError{"SEATD_CONFIG: cannot read " + path};
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    auto eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    std::string key = line.substr(0, eq);
+    if (key.rfind("export ", 0) == 0) key = key.substr(7);
+    std::string value = line.substr(eq + 1);
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    }
+    values[key] = value;
+  }
+}
+
+}  // namespace
+
+Settings parse_settings(const std::map<std::string, std::string>& values) {
+  Settings s;
+  s.fcgi_socket = get(values, "FCGI_SOCKET", s.fcgi_socket);
+  s.fcgi_socket_mode = parse_int(values, "FCGI_SOCKET_MODE", s.fcgi_socket_mode, 0, 0777, 8);
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  int default_workers = 2 * static_cast<int>(cores > 0 ? cores : 1);
+  s.workers = parse_int(values, "WORKERS", default_workers, 1, 256);
+  s.db_host = get(values, "DB_HOST", s.db_host);
+  s.db_port = parse_int(values, "DB_PORT", s.db_port, 1, 65535);
+  s.db_socket = get(values, "DB_SOCKET", s.db_socket);
+  s.db_user = get(values, "DB_USER", s.db_user);
+  s.db_password = get(values, "DB_PASSWORD", s.db_password);
+  s.db_name = get(values, "DB_NAME", s.db_name);
+  s.jwt_secret = get(values, "JWT_SECRET", "");
+  s.hold_seconds = parse_int(values, "HOLD_SECONDS", s.hold_seconds, 1, 86400);
+  s.max_holds_per_show = parse_int(values, "MAX_HOLDS_PER_SHOW", s.max_holds_per_show, 1, 50);
+  s.token_ttl_seconds = parse_int(values, "TOKEN_TTL_SECONDS", s.token_ttl_seconds, 1, 2592000);
+  s.bcrypt_cost = parse_int(values, "BCRYPT_COST", s.bcrypt_cost, 4, 31);
+  s.lock_wait_seconds = parse_int(values, "LOCK_WAIT_SECONDS", s.lock_wait_seconds, 1, 60);
+
+  // A short HS256 key can be brute-forced offline from any token we hand out.
+  if (s.jwt_secret.size() < kMinSecretBytes) {
+    throw SettingsError{"JWT_SECRET must be set and at least " + std::to_string(kMinSecretBytes) +
+                        " bytes long"};
+  }
+  if (s.db_name.empty()) throw SettingsError{"DB_NAME must not be empty"};
+  if (s.fcgi_socket.empty()) throw SettingsError{"FCGI_SOCKET must not be empty"};
+  return s;
+}
+
+Settings load_settings() {
+  std::map<std::string, std::string> values;
+  if (const char* path = std::getenv("SEATD_CONFIG"); path && *path) {
+    read_config_file(path, values);
+  }
+  for (const char* name : kKnownNames) {
+    if (const char* value = std::getenv(name)) values[name] = value;
+  }
+  return parse_settings(values);
+}
+
+}  // namespace seats

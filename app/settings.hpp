@@ -1,0 +1,41 @@
+#pragma once
+
+#include <map>
+#include <string>
+
+namespace seats {
+
+// Every knob the service reads, parsed and range-checked once at start. Nothing below
+// main() calls getenv.
+struct Settings {
+  std::string fcgi_socket = "127.0.0.1:9000";
+  int fcgi_socket_mode = 0660;
+  int workers = 0;  // 0 until load_settings fills in 2 x cores
+  std::string db_host;
+  int db_port = 3306;
+  std::string db_socket;
+  std::string db_user = "root";
+  std::string db_password;
+  std::string db_name = "seats";
+  std::string jwt_secret;
+  int hold_seconds = 600;
+  int max_holds_per_show = 10;
+  int token_ttl_seconds = 3600;
+  int bcrypt_cost = 12;
+  // Upper bound on one API transaction's wait for a row lock; a hot seat must answer
+  // 409/503 in seconds, never after InnoDB's default 50 s.
+  int lock_wait_seconds = 3;
+};
+
+// Thrown with a message that names the offending variable.
+struct SettingsError {
+  std::string message;
+};
+
+// Reads SEATD_CONFIG (KEY=VALUE lines) if set, then the environment on top of it.
+Settings load_settings();
+
+// The parsing half of load_settings, separated so unit tests can feed it a map.
+Settings parse_settings(const std::map<std::string, std::string>& values);
+
+}  // namespace seats

@@ -1,0 +1,76 @@
+#include "users/validation.hpp"
+
+#include <algorithm>
+
+#include "http/problem.hpp"
+
+namespace seats {
+namespace {
+
+constexpr size_t kMaxEmailBytes = 254;
+constexpr size_t kMinPasswordBytes = 8;
+constexpr size_t kMaxPasswordBytes = 72;
+constexpr size_t kMaxNameCodePoints = 100;
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+bool is_control(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
+
+std::string trim(const std::string& text) {
+  size_t begin = 0, end = text.size();
+  while (begin < end && is_space(text[begin])) ++begin;
+  while (end > begin && is_space(text[end - 1])) --end;
+  return text.substr(begin, end - begin);
+}
+
+[[noreturn]] void invalid(const char* field, const char* why) {
+  throw ApiError(Err::ValidationFailed, std::string(field) + " " + why);
+}
+
+}  // namespace
+
+std::string email_lookup_key(const std::string& email) {
+  std::string value = trim(email);
+  std::transform(value.begin(), value.end(), value.begin(), [](char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  });
+  return value;
+}
+
+std::string normalize_email(const std::string& email) {
+  std::string value = email_lookup_key(email);
+  if (value.empty()) invalid("email", "is required");
+  if (value.size() > kMaxEmailBytes) invalid("email", "must be at most 254 bytes");
+  if (std::any_of(value.begin(), value.end(),
+                  [](char c) { return is_space(c) || is_control(c); })) {
+    invalid("email", "must not contain spaces or control characters");
+  }
+  size_t at = value.find('@');
+  if (at == std::string::npos || at == 0 || at + 1 == value.size() ||
+      value.find('@', at + 1) != std::string::npos) {
+    invalid("email", "must look like local@domain");
+  }
+  return value;
+}
+
+void check_password(const std::string& password) {
+  if (password.size() < kMinPasswordBytes) invalid("password", "must be at least 8 bytes");
+  if (password.size() > kMaxPasswordBytes) invalid("password", "must be at most 72 bytes");
+}
+
+std::string normalize_name(const std::string& name) {
+  std::string value = trim(name);
+  if (value.empty()) invalid("name", "must not be empty");
+  if (std::any_of(value.begin(), value.end(), is_control)) {
+    invalid("name", "must not contain control characters");
+  }
+  // Counts UTF-8 lead bytes; the JSON parser has already rejected malformed UTF-8.
+  size_t code_points = std::count_if(value.begin(), value.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  });
+  if (code_points > kMaxNameCodePoints) invalid("name", "must be at most 100 characters");
+  return value;
+}
+
+}  // namespace seats
