@@ -1,0 +1,53 @@
+#include "settings.hpp"
+
+#include <gtest/gtest.h>
+
+namespace seats {
+namespace {
+
+const std::string kSecret(32, 's');
+
+std::string error_of(const std::map<std::string, std::string>& values) {
+  try {
+    parse_settings(values);
+  } catch (const SettingsError& e) {
+    return e.message;
+  }
+  return "";
+}
+
+TEST(Settings, DefaultsMatchTheContract) {
+  Settings s = parse_settings({{"JWT_SECRET", kSecret}});
+  EXPECT_EQ(s.hold_seconds, 600);
+  EXPECT_EQ(s.max_holds_per_show, 10);
+  EXPECT_EQ(s.token_ttl_seconds, 3600);
+  EXPECT_EQ(s.bcrypt_cost, 12);
+  EXPECT_GE(s.workers, 2);
+}
+
+TEST(Settings, ShortSecretStopsTheService) {
+  EXPECT_NE(error_of({{"JWT_SECRET", std::string(31, 's')}}).find("JWT_SECRET"), std::string::npos);
+  EXPECT_NE(error_of({}).find("JWT_SECRET"), std::string::npos);
+}
+
+TEST(Settings, BadNumbersNameTheVariable) {
+  EXPECT_NE(error_of({{"JWT_SECRET", kSecret}, {"HOLD_SECONDS", "ten"}}).find("HOLD_SECONDS"),
+            std::string::npos);
+  EXPECT_NE(error_of({{"JWT_SECRET", kSecret}, {"WORKERS", "0"}}).find("WORKERS"),
+            std::string::npos);
+  EXPECT_NE(error_of({{"JWT_SECRET", kSecret}, {"BCRYPT_COST", "3"}}).find("BCRYPT_COST"),
+            std::string::npos);
+  EXPECT_NE(error_of({{"JWT_SECRET", kSecret}, {"DB_PORT", "70000"}}).find("DB_PORT"),
+            std::string::npos);
+  EXPECT_NE(error_of({{"JWT_SECRET", kSecret}, {"HOLD_SECONDS", "5s"}}).find("HOLD_SECONDS"),
+            std::string::npos);
+}
+
+TEST(Settings, SocketModeIsOctal) {
+  EXPECT_EQ(
+      parse_settings({{"JWT_SECRET", kSecret}, {"FCGI_SOCKET_MODE", "0600"}}).fcgi_socket_mode,
+      0600);
+}
+
+}  // namespace
+}  // namespace seats
