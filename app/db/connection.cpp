@@ -29,6 +29,7 @@ Connection::~Connection() { close(); }
 
 void Connection::close() {
   statements_.clear();
+  in_transaction_ = false;
   if (db_) mysql_close(db_);
   db_ = nullptr;
 }
@@ -88,21 +89,28 @@ void Connection::connect() {
 void Connection::ensure_ready() {
   auto now = std::chrono::steady_clock::now();
   if (db_ && now - last_used_ > kIdleBeforePing && mysql_ping(db_) != 0) close();
-  if (!db_) connect();
   last_used_ = now;
+}
+
+void Connection::ensure_connected() {
+  if (db_) return;
+  if (in_transaction_) throw DbError(CR_SERVER_LOST, "connection lost inside a transaction");
+  connect();
 }
 
 bool Connection::ping() {
   try {
-    ensure_ready();
-    return mysql_ping(db_) == 0;
+    ensure_connected();
   } catch (const DbError&) {
     return false;
   }
+  if (mysql_ping(db_) == 0) return true;
+  close();
+  return false;
 }
 
 Statement& Connection::statement(std::string_view sql) {
-  if (!db_) throw DbError(2006, "not connected");
+  ensure_connected();
   auto it = statements_.find(sql);
   if (it == statements_.end()) {
     it = statements_.emplace(std::string(sql), std::make_unique<Statement>(db_, sql)).first;
@@ -110,9 +118,25 @@ Statement& Connection::statement(std::string_view sql) {
   return *it->second;
 }
 
-void Connection::execute(const char* sql) {
-  if (!db_) throw DbError(2006, "not connected");
+void Connection::query(const char* sql) {
   if (mysql_query(db_, sql) != 0) throw DbError(mysql_errno(db_), mysql_error(db_));
+}
+
+void Connection::begin() {
+  ensure_connected();
+  query("START TRANSACTION");
+  in_transaction_ = true;
+}
+
+void Connection::commit() {
+  if (!db_) throw DbError(CR_SERVER_LOST, "connection lost inside a transaction");
+  in_transaction_ = false;
+  query("COMMIT");
+}
+
+void Connection::rollback() {
+  in_transaction_ = false;
+  if (db_) query("ROLLBACK");
 }
 
 }  // namespace seats

@@ -23,13 +23,17 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Connects if needed, and pings a connection that sat idle long enough for the server
-  // to have dropped it. Throws DbError(ConnectionLost) if the server cannot be reached.
+  // Called between requests: drops a connection that sat idle long enough for the server
+  // to have closed it and no longer answers a ping. Connecting itself is lazy.
   void ensure_ready();
-  // The prepared statement for `sql`, prepared on first use on this connection.
+  // The prepared statement for `sql`, prepared on first use on this connection. Connects
+  // first if needed, but never inside a transaction. Throws DbError.
   Statement& statement(std::string_view sql);
-  // A statement without parameters or results (transaction control).
-  void execute(const char* sql);
+  // Transaction control, for Transaction only. A transaction is never continued on a
+  // new connection: once the old one is gone, so is the transaction.
+  void begin();
+  void commit();
+  void rollback();
   // Marks the connection unusable; the next ensure_ready() reconnects.
   void discard();
   bool connected() const { return db_ != nullptr; }
@@ -39,9 +43,12 @@ class Connection {
  private:
   void connect();
   void close();
+  void ensure_connected();
+  void query(const char* sql);
 
   const Settings& settings_;
   MYSQL* db_ = nullptr;
+  bool in_transaction_ = false;
   std::map<std::string, std::unique_ptr<Statement>, std::less<>> statements_;
   std::chrono::steady_clock::time_point last_used_;
 };

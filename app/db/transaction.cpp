@@ -4,12 +4,12 @@
 
 namespace seats {
 
-Transaction::Transaction(Connection& db) : db_(db) { db_.execute("START TRANSACTION"); }
+Transaction::Transaction(Connection& db) : db_(db) { db_.begin(); }
 
 Transaction::~Transaction() {
   if (!open_) return;
   try {
-    db_.execute("ROLLBACK");
+    db_.rollback();
   } catch (const DbError& e) {
     // The server rolls back on its own when the connection goes; make sure it does go.
     std::fprintf(stderr, "event=rollback_failed error=%u\n", e.number());
@@ -20,7 +20,7 @@ Transaction::~Transaction() {
 void Transaction::commit() {
   open_ = false;
   try {
-    db_.execute("COMMIT");
+    db_.commit();
   } catch (const DbError& e) {
     // A COMMIT that failed for any reason other than a deadlock leaves the outcome
     // unknown to us; drop the connection rather than guess.
