@@ -1,0 +1,587 @@
+// The seat picker: page state, the flows (sign in, pick, hold, book, cancel) and
+// rendering. Network details live in api.js, the seat grid in seatmap.js.
+
+import { api, ApiError, newIdempotencyKey, serverNow } from './api.js';
+import { formatRemaining, remainingMs, startTicker } from './countdown.js';
+import { formatShowTime, listNames, localTimeZone, plural } from './format.js';
+import { SeatMap, seatState } from './seatmap.js';
+import { clearSession, loadSession, saveSession } from './session.js';
+
+const POLL_MS = 3000;
+const PASSWORD_MIN_BYTES = 8;
+const PASSWORD_MAX_BYTES = 72;
+
+const $ = (id) => document.getElementById(id);
+
+const el = {
+  status: $('status'),
+  authView: $('auth-view'),
+  appView: $('app-view'),
+  account: $('account'),
+  accountName: $('account-name'),
+  signOut: $('sign-out'),
+  signInForm: $('sign-in-form'),
+  registerForm: $('register-form'),
+  movieSelect: $('movie-select'),
+  showSelect: $('show-select'),
+  tzHint: $('tz-hint'),
+  movieInfo: $('movie-info'),
+  seatSection: $('seat-section'),
+  showInfo: $('show-info'),
+  seatMap: $('seat-map'),
+  holds: $('holds'),
+  holdsEmpty: $('holds-empty'),
+  bookButton: $('book-button'),
+  bookings: $('bookings'),
+  bookingsEmpty: $('bookings-empty'),
+  bookingsRefresh: $('bookings-refresh'),
+};
+
+const state = {
+  session: null, // {token, expiresAt, user}
+  movies: [],
+  shows: [],
+  movieId: null,
+  showId: null,
+  seats: [], // grid of state.showId, as last read
+  seatsRequest: 0, // sequence number: only the newest grid answer is shown
+  seatsInFlight: 0,
+  pending: new Set(), // seat ids with a hold/release in flight
+  checkout: null, // {key, signature}: one Idempotency-Key per checkout attempt
+  booking: false,
+  bookings: [],
+  pollTimer: 0,
+  pollFailed: false,
+};
+
+const seatMap = new SeatMap(el.seatMap, (seat) => toggleSeat(seat));
+
+// ---------------------------------------------------------------- status messages
+
+/** Shows a sentence in the live region; kind is 'info', 'success' or 'error'. */
+function say(text, kind = 'info') {
+  const p = document.createElement('p');
+  p.className = `status-message status-${kind}`;
+  p.textContent = text;
+  el.status.replaceChildren(p);
+}
+
+function clearStatus() {
+  el.status.replaceChildren();
+}
+
+/** Reports a failed request in words; a 401 on a signed-in call ends the session. */
+function report(err, prefix = '') {
+  if (!(err instanceof ApiError)) {
+    console.error(err);
+    say('Something went wrong in this page. Please reload and try again.', 'error');
+    return;
+  }
+  if (err.status === 401 && state.session) {
+    endSession('Your session has ended. Please sign in again.');
+    return;
+  }
+  say(prefix ? `${prefix} ${err.detail}` : err.detail, 'error');
+}
+
+// ---------------------------------------------------------------- session
+
+function showAuth() {
+  el.appView.hidden = true;
+  el.account.hidden = true;
+  el.authView.hidden = false;
+}
+
+function endSession(message) {
+  stopPolling();
+  clearSession();
+  state.session = null;
+  state.seats = [];
+  state.pending.clear();
+  state.checkout = null;
+  state.bookings = [];
+  seatMap.clear();
+  render(); // nothing of this person stays on the page for the next one
+  renderBookings();
+  showAuth();
+  say(message, 'info');
+  $('sign-in-email').focus();
+}
+
+async function enterApp(session, welcome) {
+  state.session = session;
+  el.authView.hidden = true;
+  el.appView.hidden = false;
+  el.account.hidden = false;
+  el.accountName.textContent = session.user.name || session.user.email || 'you';
+  if (welcome) say(welcome, 'success');
+  await Promise.all([loadMovies(), refreshBookings()]);
+  if (state.session !== session) return; // a 401 ended it meanwhile
+  startPolling();
+  // After signing in, the submit button that had focus is hidden: move on to the picker.
+  if (welcome) el.movieSelect.focus();
+}
+
+function withBusyButton(form, fn) {
+  const button = form.querySelector('button[type="submit"]');
+  return async (event) => {
+    event.preventDefault();
+    if (button.disabled) return;
+    button.disabled = true;
+    button.setAttribute('aria-busy', 'true');
+    try {
+      await fn(new FormData(form));
+    } finally {
+      button.disabled = false;
+      button.removeAttribute('aria-busy');
+    }
+  };
+}
+
+async function signIn(form) {
+  const email = String(form.get('email') || '').trim();
+  const password = String(form.get('password') || '');
+  if (!email || !password) {
+    say('Enter your e-mail and password to sign in.', 'error');
+    return;
+  }
+  try {
+    const login = await api.login(email, password);
+    el.signInForm.reset();
+    await enterApp(saveSession(login), `Welcome back, ${login.user.name}.`);
+  } catch (err) {
+    report(err, 'Could not sign in:');
+  }
+}
+
+async function register(form) {
+  const name = String(form.get('name') || '').trim();
+  const email = String(form.get('email') || '').trim();
+  const password = String(form.get('password') || '');
+  const bytes = new TextEncoder().encode(password).length;
+  if (!name || !email) {
+    say('Enter your name and e-mail to create an account.', 'error');
+    return;
+  }
+  if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
+    say('That e-mail address does not look right.', 'error');
+    return;
+  }
+  if (bytes < PASSWORD_MIN_BYTES || bytes > PASSWORD_MAX_BYTES) {
+    say(`Choose a password of ${PASSWORD_MIN_BYTES} to ${PASSWORD_MAX_BYTES} characters.`, 'error');
+    return;
+  }
+  try {
+    await api.register(email, password, name);
+  } catch (err) {
+    report(err, 'Could not create the account:');
+    return;
+  }
+  el.registerForm.reset();
+  try {
+    const login = await api.login(email, password);
+    await enterApp(saveSession(login), `Your account is ready. Welcome, ${login.user.name}.`);
+  } catch (err) {
+    report(err, 'Your account is ready, but signing in failed:');
+  }
+}
+
+// ---------------------------------------------------------------- movies and shows
+
+function readSelection() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  return { movie: Number(params.get('movie')) || null, show: Number(params.get('show')) || null };
+}
+
+function writeSelection() {
+  const params = new URLSearchParams();
+  if (state.movieId) params.set('movie', String(state.movieId));
+  if (state.showId) params.set('show', String(state.showId));
+  history.replaceState(null, '', `#${params}`);
+}
+
+function option(value, text) {
+  const o = document.createElement('option');
+  o.value = String(value);
+  o.textContent = text;
+  return o;
+}
+
+async function loadMovies() {
+  try {
+    state.movies = await api.movies();
+  } catch (err) {
+    report(err, 'Could not load the movies:');
+    return;
+  }
+  el.movieSelect.replaceChildren(...state.movies.map((m) => option(m.id, m.title)));
+  if (state.movies.length === 0) {
+    el.movieInfo.textContent = 'No movies are showing right now.';
+    return;
+  }
+  const wanted = readSelection();
+  const movie = state.movies.find((m) => m.id === wanted.movie) || state.movies[0];
+  el.movieSelect.value = String(movie.id);
+  await selectMovie(movie.id, wanted.show);
+}
+
+function showHasStarted(show) {
+  return show && Date.parse(show.time) <= serverNow();
+}
+
+async function selectMovie(movieId, preferredShowId = null) {
+  state.movieId = movieId;
+  const movie = state.movies.find((m) => m.id === movieId);
+  el.movieInfo.textContent = movie
+    ? [movie.rating, movie.duration_mins && `${movie.duration_mins} min`, movie.description]
+      .filter(Boolean).join(' · ')
+    : '';
+  el.showSelect.disabled = true;
+  try {
+    state.shows = await api.shows(movieId);
+  } catch (err) {
+    report(err, 'Could not load the shows:');
+    return;
+  }
+  if (state.movieId !== movieId) return; // another movie was picked meanwhile
+  el.showSelect.replaceChildren(...state.shows.map((s) => option(s.id,
+    `${formatShowTime(s.time)} · ${s.theatre}${showHasStarted(s) ? ' (started)' : ''}`)));
+  el.showSelect.disabled = state.shows.length === 0;
+  if (state.shows.length === 0) {
+    el.showSelect.replaceChildren(option('', 'No shows scheduled'));
+    selectShow(null);
+    return;
+  }
+  const show = state.shows.find((s) => s.id === preferredShowId) ||
+    state.shows.find((s) => !showHasStarted(s)) || state.shows[0];
+  el.showSelect.value = String(show.id);
+  selectShow(show.id);
+}
+
+function currentShow() {
+  return state.shows.find((s) => s.id === state.showId) || null;
+}
+
+function selectShow(showId) {
+  state.showId = showId;
+  state.seats = [];
+  state.pending.clear();
+  state.checkout = null;
+  seatMap.clear();
+  writeSelection();
+  el.seatSection.hidden = !showId;
+  render();
+  if (showId) refreshSeats();
+}
+
+// ---------------------------------------------------------------- seats
+
+/** Re-reads the grid of the current show; an answer overtaken by a newer one is dropped. */
+async function refreshSeats() {
+  const showId = state.showId;
+  if (!showId || !state.session) return;
+  const ticket = ++state.seatsRequest;
+  state.seatsInFlight += 1;
+  try {
+    const seats = await api.seats(showId, state.session.token);
+    if (ticket !== state.seatsRequest || showId !== state.showId) return;
+    state.seats = seats;
+    if (state.pollFailed) {
+      state.pollFailed = false;
+      say('Connection restored. The seat map is up to date.', 'info');
+    }
+    render();
+  } catch (err) {
+    if (ticket !== state.seatsRequest) return;
+    if (err instanceof ApiError && err.status === 0) {
+      if (!state.pollFailed) say(`${err.detail} The seat map may be out of date.`, 'error');
+      state.pollFailed = true;
+      return;
+    }
+    report(err, 'Could not load the seats:');
+  } finally {
+    state.seatsInFlight -= 1;
+  }
+}
+
+/** The timer's refresh: skipped while a read is still out, so a slow server is not flooded. */
+function pollSeats() {
+  if (state.seatsInFlight === 0) refreshSeats();
+}
+
+function startPolling() {
+  stopPolling();
+  state.pollTimer = setInterval(pollSeats, POLL_MS);
+}
+
+function stopPolling() {
+  clearInterval(state.pollTimer);
+  state.pollTimer = 0;
+}
+
+function seatName(seat) {
+  return `Row ${seat.row}, seat ${seat.number}`;
+}
+
+/** Holds a free seat or releases one of ours; other seats only explain themselves. */
+async function toggleSeat(seat) {
+  if (state.pending.has(seat.id) || !state.session) return;
+  if (showHasStarted(currentShow())) {
+    say('This show has already started, so seats can no longer be held.', 'error');
+    return;
+  }
+  const kind = seatState(seat);
+  if (kind === 'sold') {
+    say(`${seatName(seat)} is sold.`, 'info');
+    return;
+  }
+  if (kind === 'others') {
+    say(`${seatName(seat)} is held by someone else right now.`, 'info');
+    return;
+  }
+  const releasing = kind === 'mine';
+  state.pending.add(seat.id);
+  render();
+  try {
+    if (releasing) {
+      await api.release(seat.id, state.session.token);
+      patchSeat(seat.id, { status: 'AVAILABLE', held_by_me: undefined, expires_at: undefined });
+      say(`You let go of ${seatName(seat)}.`, 'info');
+    } else {
+      const hold = await api.hold(seat.id, state.session.token);
+      patchSeat(seat.id, { status: 'LOCKED', held_by_me: true, expires_at: hold.expires_at });
+      say(`${seatName(seat)} is held for you for ${formatRemaining(remainingMs(hold.expires_at))}.`,
+        'success');
+    }
+  } catch (err) {
+    report(err, releasing ? 'Could not release the seat:' : 'Could not hold the seat:');
+  } finally {
+    state.pending.delete(seat.id);
+    render();
+    refreshSeats();
+  }
+}
+
+/** Applies what a hold or release answer told us until the next grid read confirms it. */
+function patchSeat(seatId, fields) {
+  state.seats = state.seats.map((s) => (s.id === seatId ? { ...s, ...fields } : s));
+}
+
+function mySeats() {
+  return state.seats.filter((s) => seatState(s) === 'mine')
+    .sort((a, b) => (a.row === b.row ? a.number - b.number : a.row < b.row ? -1 : 1));
+}
+
+// ---------------------------------------------------------------- booking
+
+/**
+ * Books every seat held in this show in one request. The Idempotency-Key is made once
+ * per checkout attempt and reused only to retry the very same request after a network
+ * failure, so a double click or a retry never buys twice.
+ */
+async function bookHeldSeats() {
+  if (state.booking || !state.session) return;
+  const seats = mySeats();
+  if (seats.length === 0) return;
+  const showId = state.showId;
+  const seatIds = seats.map((s) => s.id).sort((a, b) => a - b);
+  const signature = `${showId}:${seatIds.join(',')}`;
+  if (!state.checkout || state.checkout.signature !== signature) {
+    state.checkout = { key: newIdempotencyKey(), signature };
+  }
+  state.booking = true;
+  render();
+  say(`Booking ${plural(seats.length, 'seat')}…`, 'info');
+  try {
+    const booking = await api.book(showId, seatIds, state.checkout.key, state.session.token);
+    state.checkout = null;
+    const names = listNames(seats.map((s) => s.name));
+    say(`Booked ${names} (booking ${booking.booking_id}). ${booking.message || ''}`.trim(),
+      'success');
+    await refreshBookings();
+  } catch (err) {
+    // Same key again only when the outcome is unknown or still running.
+    const unknown = err instanceof ApiError && (err.status === 0 || err.code === 'request_in_progress');
+    if (!unknown) state.checkout = null;
+    report(err, 'Could not book:');
+  } finally {
+    state.booking = false;
+    render();
+    refreshSeats();
+  }
+}
+
+// ---------------------------------------------------------------- my bookings
+
+async function refreshBookings() {
+  if (!state.session) return;
+  try {
+    state.bookings = await api.bookings(state.session.token);
+    renderBookings();
+  } catch (err) {
+    report(err, 'Could not load your bookings:');
+  }
+}
+
+async function cancelBooking(booking, button) {
+  const names = listNames(booking.seats.map((s) => s.name));
+  const question = `Cancel booking ${booking.booking_id} for ${booking.movie_title} ` +
+    `(${formatShowTime(booking.time)}, seats ${names})?`;
+  if (!window.confirm(question)) return;
+  button.disabled = true;
+  try {
+    await api.cancelBooking(booking.booking_id, state.session.token);
+    say(`Booking ${booking.booking_id} is cancelled. Seats ${names} are free again.`, 'success');
+  } catch (err) {
+    report(err, 'Could not cancel:');
+  } finally {
+    button.disabled = false;
+    await refreshBookings();
+    refreshSeats();
+  }
+}
+
+function renderBookings() {
+  el.bookingsEmpty.hidden = state.bookings.length > 0;
+  el.bookings.replaceChildren(...state.bookings.map((b) => {
+    const li = document.createElement('li');
+    li.className = `booking booking-${String(b.status).toLowerCase()}`;
+    li.dataset.bookingId = String(b.booking_id);
+
+    const title = document.createElement('p');
+    title.className = 'booking-title';
+    const strong = document.createElement('strong');
+    strong.textContent = b.movie_title;
+    const badge = document.createElement('span');
+    badge.className = 'badge';
+    badge.textContent = b.status === 'CONFIRMED' ? 'Confirmed' : 'Cancelled';
+    title.append(strong, ' ', badge);
+
+    const detail = document.createElement('p');
+    detail.className = 'booking-detail';
+    const seatNames = b.seats.map((s) => s.name);
+    detail.textContent = `${formatShowTime(b.time)} · ${b.theatre} · ` +
+      `${seatNames.length === 1 ? 'Seat' : 'Seats'} ${listNames(seatNames)} · Booking ${b.booking_id}`;
+    li.append(title, detail);
+
+    if (b.status === 'CONFIRMED' && Date.parse(b.time) > serverNow()) {
+      const cancel = document.createElement('button');
+      cancel.type = 'button';
+      cancel.className = 'secondary';
+      cancel.textContent = 'Cancel booking';
+      cancel.setAttribute('aria-label',
+        `Cancel booking ${b.booking_id}, ${b.movie_title}, seats ${listNames(seatNames)}`);
+      cancel.addEventListener('click', () => cancelBooking(b, cancel));
+      li.append(cancel);
+    }
+    return li;
+  }));
+}
+
+// ---------------------------------------------------------------- rendering
+
+function renderShowInfo(show) {
+  if (!show) {
+    el.showInfo.textContent = '';
+    return;
+  }
+  const where = [show.theatre, show.location].filter(Boolean).join(', ');
+  const started = showHasStarted(show) ? ' This show has started; seats can no longer be held.' : '';
+  el.showInfo.textContent = `${formatShowTime(show.time)} at ${where}.${started}`;
+}
+
+function renderHolds(mine) {
+  el.holdsEmpty.hidden = mine.length > 0;
+  const items = mine.map((seat) => {
+    const li = document.createElement('li');
+    li.dataset.seatId = String(seat.id);
+    const name = document.createElement('span');
+    name.className = 'hold-name';
+    name.textContent = seatName(seat);
+    const left = document.createElement('span');
+    left.className = 'countdown';
+    left.textContent = `${formatRemaining(remainingMs(seat.expires_at))} left`;
+    const release = document.createElement('button');
+    release.type = 'button';
+    release.className = 'link-button';
+    release.textContent = 'Release';
+    release.setAttribute('aria-label', `Release ${seatName(seat)}`);
+    release.disabled = state.pending.has(seat.id) || state.booking;
+    release.addEventListener('click', () => toggleSeat(seat));
+    li.append(name, left, release);
+    return li;
+  });
+  // Rebuilding the list every second would steal focus from a Release button.
+  const sameSeats = el.holds.children.length === items.length &&
+    items.every((li, i) => el.holds.children[i].dataset.seatId === li.dataset.seatId);
+  if (sameSeats) {
+    items.forEach((li, i) => {
+      const old = el.holds.children[i];
+      old.querySelector('.countdown').textContent = li.querySelector('.countdown').textContent;
+      old.querySelector('button').disabled = li.querySelector('button').disabled;
+    });
+  } else {
+    el.holds.replaceChildren(...items);
+  }
+}
+
+function renderBookButton(mine, started) {
+  const b = el.bookButton;
+  b.disabled = state.booking || mine.length === 0 || started;
+  b.setAttribute('aria-busy', state.booking ? 'true' : 'false');
+  b.textContent = state.booking ? 'Booking…'
+    : mine.length ? `Book ${plural(mine.length, 'seat')}` : 'Book held seats';
+}
+
+function render() {
+  const show = currentShow();
+  const started = showHasStarted(show);
+  renderShowInfo(show);
+  seatMap.update(state.seats, { pending: state.pending, locked: started });
+  const mine = mySeats();
+  renderHolds(mine);
+  renderBookButton(mine, started);
+}
+
+/** Once a second: move the countdowns, and re-read the grid as soon as a hold of ours lapses. */
+function tick() {
+  if (!state.session) return;
+  if (state.session.expiresAt && Date.parse(state.session.expiresAt) <= Date.now()) {
+    endSession('Your session has ended. Please sign in again.');
+    return;
+  }
+  render();
+  if (mySeats().some((s) => remainingMs(s.expires_at) === 0)) pollSeats();
+}
+
+// ---------------------------------------------------------------- start
+
+function start() {
+  el.tzHint.textContent = `(times in ${localTimeZone()})`;
+  el.signInForm.addEventListener('submit', withBusyButton(el.signInForm, signIn));
+  el.registerForm.addEventListener('submit', withBusyButton(el.registerForm, register));
+  el.signOut.addEventListener('click', () => endSession('You have signed out.'));
+  el.movieSelect.addEventListener('change', () => {
+    clearStatus();
+    selectMovie(Number(el.movieSelect.value));
+  });
+  el.showSelect.addEventListener('change', () => {
+    clearStatus();
+    selectShow(Number(el.showSelect.value) || null);
+  });
+  el.bookButton.addEventListener('click', bookHeldSeats);
+  el.bookingsRefresh.addEventListener('click', refreshBookings);
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden) refreshSeats();
+  });
+  startTicker(tick);
+
+  const session = loadSession();
+  if (session) {
+    enterApp(session);
+  } else {
+    showAuth();
+  }
+}
+
+start();
