@@ -1,0 +1,247 @@
+// The catalogue (GET /movies, /movies/:id/shows, /shows/:id/seats) and health, including
+// what the seat grid tells each caller about holds (API.md "Catalogue", "Operations").
+#include <gtest/gtest.h>
+
+#include "support/api.hpp"
+#include "support/assertions.hpp"
+#include "support/env.hpp"
+#include "support/seat_pool.hpp"
+#include "support/timeutil.hpp"
+#include "support/token.hpp"
+
+namespace seats_test {
+namespace {
+
+// This binary's seats: the eighth future demo show.
+SeatPool& Pool() {
+  static SeatPool pool({{7, "ABCDE"}});
+  return pool;
+}
+
+const std::set<std::string> kSeatKeys = {"id", "name", "row", "number", "status"};
+const std::set<std::string> kOwnHoldKeys = {"id",     "name",       "row",       "number",
+                                            "status", "held_by_me", "expires_at"};
+
+class Health : public ApiTest {};
+class Movies : public ApiTest {};
+class Shows : public ApiTest {};
+class Seats : public ApiTest {};
+
+TEST_F(Health, AnswersOkWhenTheDatabaseAnswers) {
+  const Response r = client.get("/api/v1/health");
+  ASSERT_TRUE(IsJson(r, 200));
+  EXPECT_EQ(r.json, Json::object().set("status", "ok")) << r.describe();
+}
+
+TEST_F(Health, LiveAnswersOk) {
+  const Response r = client.get("/api/v1/health/live");
+  ASSERT_TRUE(IsJson(r, 200));
+  EXPECT_EQ(r.json, Json::object().set("status", "ok")) << r.describe();
+}
+
+TEST_F(Movies, AreListedByIdWithExactlyTheDocumentedFields) {
+  const Response r = client.get("/api/v1/movies");
+  ASSERT_TRUE(IsJson(r, 200));
+  ASSERT_TRUE(r.json.is_array());
+  const auto rows =
+      db().rows("SELECT id, title, description, duration_mins, rating FROM movies ORDER BY id");
+  ASSERT_GE(rows.size(), 3u) << "demo data has at least 3 movies";
+  ASSERT_EQ(r.json.size(), rows.size()) << r.describe();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const Json m = r.json.at(i);
+    SCOPED_TRACE(m.dump());
+    EXPECT_TRUE(HasExactKeys(m, {"id", "title", "description", "duration_mins", "rating"}));
+    EXPECT_TRUE(m["id"].is_integer());
+    EXPECT_EQ(Str(m["id"].integer()), rows[i][0].value_or(""));
+    EXPECT_EQ(m["title"].string(), rows[i][1].value_or(""));
+    EXPECT_EQ(m["description"].string(), rows[i][2].value_or(""));
+    EXPECT_TRUE(m["duration_mins"].is_integer());
+    EXPECT_EQ(Str(m["duration_mins"].integer()), rows[i][3].value_or(""));
+    EXPECT_EQ(m["rating"].string(), rows[i][4].value_or(""));
+  }
+}
+
+TEST_F(Shows, AreListedByTimeWithExactlyTheDocumentedFields) {
+  const auto movies = db().rows("SELECT id FROM movies ORDER BY id");
+  for (const auto& movie_row : movies) {
+    const std::string movie = movie_row[0].value_or("");
+    SCOPED_TRACE("movie " + movie);
+    const Response r = client.get("/api/v1/movies/" + movie + "/shows");
+    ASSERT_TRUE(IsJson(r, 200));
+    ASSERT_TRUE(r.json.is_array());
+    TimePoint previous{};
+    std::set<std::string> listed;
+    for (std::size_t i = 0; i < r.json.size(); ++i) {
+      const Json s = r.json.at(i);
+      SCOPED_TRACE(s.dump());
+      EXPECT_TRUE(HasExactKeys(s, {"id", "movie_id", "theatre_id", "theatre", "location", "time"}));
+      EXPECT_EQ(Str(s["movie_id"].integer()), movie);
+      ASSERT_TRUE(IsRfc3339Utc(s["time"].string()));
+      const TimePoint t = ParseTime(s["time"].string());
+      EXPECT_GE(t, previous) << "shows are not ordered by time";
+      previous = t;
+      listed.insert(Str(s["id"].integer()));
+      const auto db_show = db().rows(
+          "SELECT s.movie_id, s.theatre_id, t.name, t.location, "
+          "DATE_FORMAT(s.start_time, '%Y-%m-%d %H:%i:%s') FROM shows s JOIN theatres t ON "
+          "t.id = s.theatre_id WHERE s.id = " +
+          Str(s["id"].integer()));
+      ASSERT_EQ(db_show.size(), 1u);
+      EXPECT_EQ(Str(s["theatre_id"].integer()), db_show[0][1].value_or(""));
+      EXPECT_EQ(s["theatre"].string(), db_show[0][2].value_or(""));
+      EXPECT_EQ(s["location"].string(), db_show[0][3].value_or(""));
+      EXPECT_EQ(UnixSeconds(t), UnixSeconds(ParseTime(db_show[0][4].value_or(""))));
+    }
+    // Every upcoming show of the movie is listed.
+    for (const auto& row : db().rows(
+             "SELECT id FROM shows WHERE start_time > UTC_TIMESTAMP() AND movie_id = " + movie)) {
+      EXPECT_EQ(listed.count(row[0].value_or("")), 1u)
+          << "show " << row[0].value_or("") << " missing from " << r.describe();
+    }
+  }
+}
+
+TEST_F(Shows, MovieWithoutShowsListsAnEmptyArray) {
+  const auto movie = db().value(
+      "SELECT m.id FROM movies m LEFT JOIN shows s ON s.movie_id = m.id WHERE s.id IS NULL "
+      "ORDER BY m.id LIMIT 1");
+  if (!movie) {
+    GTEST_SKIP() << "every movie in the demo data has shows, and this suite does not write "
+                    "catalogue rows; nothing to list as []";
+  }
+  const Response r = client.get("/api/v1/movies/" + *movie + "/shows");
+  ASSERT_TRUE(IsJson(r, 200));
+  EXPECT_EQ(r.json, Json::array()) << r.describe();
+}
+
+TEST_F(Shows, UnknownMovieIs404MovieNotFound) {
+  const std::string unknown = Str(db().integer("SELECT COALESCE(MAX(id), 0) + 1000 FROM movies"));
+  EXPECT_TRUE(
+      IsProblem(client.get("/api/v1/movies/" + unknown + "/shows"), 404, "movie_not_found"));
+  EXPECT_TRUE(
+      IsProblem(client.get("/api/v1/movies/9223372036854775807/shows"), 404, "movie_not_found"));
+}
+
+TEST_F(Seats, GridHasFiftySeatsOrderedA1ToE10) {
+  const std::int64_t show = FutureShows().at(0).id;
+  const Response r = client.get(ShowSeatsPath(show));
+  ASSERT_TRUE(IsJson(r, 200));
+  ASSERT_EQ(r.json.size(), 50u) << r.describe();
+  const auto ids = db().rows("SELECT id FROM show_seats WHERE show_id = " + Str(show) +
+                             " ORDER BY seat_row, seat_number");
+  ASSERT_EQ(ids.size(), 50u);
+  std::size_t i = 0;
+  for (const std::string row : {"A", "B", "C", "D", "E"}) {
+    for (int number = 1; number <= 10; ++number, ++i) {
+      const Json s = r.json.at(i);
+      SCOPED_TRACE(s.dump());
+      EXPECT_TRUE(HasExactKeys(s, kSeatKeys)) << "anonymous grid";
+      EXPECT_EQ(s["row"].string(), row);
+      EXPECT_TRUE(s["number"].is_integer());
+      EXPECT_EQ(s["number"].integer(), number);
+      EXPECT_EQ(s["name"].string(), row + std::to_string(number));
+      EXPECT_EQ(Str(s["id"].integer()), ids[i][0].value_or(""));
+      const std::string status = s["status"].string();
+      EXPECT_TRUE(status == "AVAILABLE" || status == "LOCKED" || status == "SOLD") << status;
+    }
+  }
+}
+
+TEST_F(Seats, UnknownShowIs404ShowNotFound) {
+  const std::string unknown = Str(db().integer("SELECT COALESCE(MAX(id), 0) + 1000 FROM shows"));
+  EXPECT_TRUE(IsProblem(client.get("/api/v1/shows/" + unknown + "/seats"), 404, "show_not_found"));
+  EXPECT_TRUE(
+      IsProblem(client.get("/api/v1/shows/9223372036854775807/seats"), 404, "show_not_found"));
+}
+
+TEST_F(Seats, OwnHoldCarriesHeldByMeAndItsExpiry) {
+  const User me = RegisterUser("grid.me");
+  const Seat seat = Pool().TakeOne();
+  const Response lock = Lock(client, me, seat.id);
+  ASSERT_TRUE(IsJson(lock, 200));
+
+  const Response r = client.get(ShowSeatsPath(seat.show_id), Auth(me.token));
+  ASSERT_TRUE(IsJson(r, 200));
+  ASSERT_EQ(r.json.size(), 50u);
+  for (std::size_t i = 0; i < r.json.size(); ++i) {
+    const Json s = r.json.at(i);
+    if (s["id"].integer() != seat.id) {
+      EXPECT_TRUE(HasExactKeys(s, kSeatKeys)) << "a seat I do not hold";
+      continue;
+    }
+    EXPECT_TRUE(HasExactKeys(s, kOwnHoldKeys));
+    EXPECT_EQ(s["status"].string(), "LOCKED");
+    EXPECT_TRUE(s["held_by_me"].is_true()) << s.dump();
+    ASSERT_TRUE(IsRfc3339Utc(s["expires_at"].string())) << s.dump();
+    EXPECT_EQ(ParseTime(s["expires_at"].string()), ParseTime(lock.json["expires_at"].string()))
+        << "grid " << s.dump() << " vs lock " << lock.body;
+  }
+}
+
+TEST_F(Seats, OthersSeeAHeldSeatAsLockedAndNothingMore) {
+  const User holder = RegisterUser("grid.holder");
+  const User other = RegisterUser("grid.other");
+  const Seat seat = Pool().TakeOne();
+  ASSERT_TRUE(IsJson(Lock(client, holder, seat.id), 200));
+
+  struct Viewer {
+    std::string label;
+    Request request;
+  };
+  std::vector<Viewer> viewers = {
+      {"another user", Auth(other.token)},
+      {"anonymous", Request()},
+      {"garbage token", Auth("garbage")},
+      {"alg none token claiming the holder",
+       Auth(ForgeToken(Claims(holder.id, 0, 600), Alg::kNone, ""))},
+      {"token with another secret claiming the holder",
+       Auth(ForgeToken(Claims(holder.id, 0, 600), Alg::kHS256,
+                       "another secret of 32 bytes or more"))},
+  };
+  if (!settings().jwt_secret.empty()) {
+    viewers.push_back(
+        {"expired token of the holder",
+         Auth(ForgeToken(Claims(holder.id, -7200, -5), Alg::kHS256, settings().jwt_secret))});
+  }
+  for (const auto& v : viewers) {
+    SCOPED_TRACE(v.label);
+    const Response r = client.get(ShowSeatsPath(seat.show_id), v.request);
+    ASSERT_TRUE(IsJson(r, 200)) << "a bad token reads the grid as anonymous";
+    const Json s = FindSeat(r.json, seat.id);
+    EXPECT_EQ(s["status"].string(), "LOCKED") << s.dump();
+    EXPECT_TRUE(HasExactKeys(s, kSeatKeys));
+  }
+}
+
+TEST_F(Seats, ExpiredHoldReadsAvailable) {
+  const User me = RegisterUser("grid.expired");
+  const Seat seat = Pool().TakeOne();
+  const Response lock = Lock(client, me, seat.id);
+  ASSERT_TRUE(IsJson(lock, 200));
+  WaitForDbTimePast(db(), ParseTime(lock.json["expires_at"].string()));
+
+  for (const auto& req : {Request(), Auth(me.token)}) {
+    const Response r = client.get(ShowSeatsPath(seat.show_id), req);
+    ASSERT_TRUE(IsJson(r, 200));
+    const Json s = FindSeat(r.json, seat.id);
+    EXPECT_EQ(s["status"].string(), "AVAILABLE") << s.dump();
+    EXPECT_TRUE(HasExactKeys(s, kSeatKeys)) << "a lapsed hold is nobody's";
+  }
+}
+
+TEST_F(Seats, SoldSeatReadsSoldForEveryone) {
+  const User buyer = RegisterUser("grid.buyer");
+  const Seat seat = Pool().TakeOne();
+  MustLock(client, buyer, {seat.id});
+  CancelAtEnd(buyer, MustBook(client, buyer, seat.show_id, {seat.id}));
+  for (const auto& req : {Request(), Auth(buyer.token)}) {
+    const Response r = client.get(ShowSeatsPath(seat.show_id), req);
+    ASSERT_TRUE(IsJson(r, 200));
+    const Json s = FindSeat(r.json, seat.id);
+    EXPECT_EQ(s["status"].string(), "SOLD") << s.dump();
+    EXPECT_TRUE(HasExactKeys(s, kSeatKeys));
+  }
+}
+
+}  // namespace
+}  // namespace seats_test

@@ -1,0 +1,217 @@
+// Concurrency: many callers at the same instant, then the database is checked for what
+// must never happen (two holders, a seat in two bookings, a user over the hold limit).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <latch>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "support/api.hpp"
+#include "support/assertions.hpp"
+#include "support/env.hpp"
+#include "support/parallel.hpp"
+#include "support/seat_pool.hpp"
+
+namespace seats_test {
+namespace {
+
+// This binary's seats: the sixth and seventh future demo shows.
+SeatPool& Pool() {
+  static SeatPool pool({{5, "ABCDE"}, {6, "ABCDE"}});
+  return pool;
+}
+
+// Answers grouped as "200", "409 seat_unavailable", "500" ...; the first of each kept.
+struct Tally {
+  std::map<std::string, int> counts;
+  std::map<std::string, std::string> examples;
+
+  void Add(const Response& r) {
+    std::string kind = std::to_string(r.status);
+    if (r.media_type() == "application/problem+json") kind += " " + r.json["code"].string();
+    ++counts[kind];
+    examples.emplace(kind, r.describe());
+  }
+  int Count(const std::string& kind) const {
+    const auto it = counts.find(kind);
+    return it == counts.end() ? 0 : it->second;
+  }
+  int ServerErrors() const {
+    int n = 0;
+    for (const auto& [kind, count] : counts) n += kind[0] == '5' || kind[0] == '0' ? count : 0;
+    return n;
+  }
+  std::string Describe() const {
+    std::string out = "answers:";
+    for (const auto& [kind, count] : counts) out += " [" + kind + "] x" + std::to_string(count);
+    for (const auto& [kind, example] : examples) out += "\n  e.g. " + example;
+    return out;
+  }
+};
+
+Tally TallyOf(const std::vector<Response>& answers) {
+  Tally t;
+  for (const auto& r : answers) t.Add(r);
+  return t;
+}
+
+class Race : public ApiTest {};
+
+TEST_F(Race, TwoHundredUsersRaceOneSeatOneWins) {
+  constexpr int kUsers = 200;
+  const auto users = RegisterUsers(kUsers, "race.seat");
+  const Seat seat = Pool().TakeOne();
+  const auto answers = RunTogether(kUsers, [&](int i, Client& c) {
+    return Lock(c, users[static_cast<std::size_t>(i)], seat.id);
+  });
+
+  const Tally tally = TallyOf(answers);
+  EXPECT_EQ(tally.Count("200"), 1) << tally.Describe();
+  EXPECT_EQ(tally.Count("409 seat_unavailable"), kUsers - 1) << tally.Describe();
+  EXPECT_EQ(tally.ServerErrors(), 0) << tally.Describe();
+  for (const auto& r : answers) {
+    if (r.status != 200) {
+      ASSERT_TRUE(IsProblem(r, 409, "seat_unavailable"));
+    }
+  }
+
+  std::int64_t winner = 0;
+  std::vector<std::int64_t> losers;
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    if (answers[i].status == 200)
+      winner = users[i].id;
+    else
+      losers.push_back(users[i].id);
+  }
+  const auto row = db().rows("SELECT status, user_id FROM show_seats WHERE id = " + Str(seat.id));
+  ASSERT_EQ(row.size(), 1u);
+  EXPECT_EQ(row[0][0].value_or(""), "LOCKED");
+  EXPECT_EQ(row[0][1].value_or(""), Str(winner)) << "the database's holder is not the winner";
+  EXPECT_EQ(
+      db().integer("SELECT COUNT(*) FROM show_seats WHERE status = 'LOCKED' AND user_id IN (" +
+                   IdList(losers) + ")"),
+      0)
+      << "a user who lost the race holds a seat";
+}
+
+TEST_F(Race, HolderBookingOneSeatTwentyTimesAtOnceGetsOneBooking) {
+  constexpr int kRequests = 20;
+  const User u = RegisterUser("race.book");
+  const Seat seat = Pool().TakeOne();
+  MustLock(client, u, {seat.id});
+  const auto answers =
+      RunTogether(kRequests, [&](int, Client& c) { return Book(c, u, seat.show_id, {seat.id}); });
+
+  const Tally tally = TallyOf(answers);
+  for (const auto& r : answers) {
+    if (r.status == 201) CancelAtEnd(u, r.json["booking_id"].integer());
+  }
+  EXPECT_EQ(tally.Count("201"), 1) << tally.Describe();
+  EXPECT_EQ(tally.Count("409 seat_not_held"), kRequests - 1) << tally.Describe();
+  EXPECT_EQ(tally.ServerErrors(), 0) << tally.Describe();
+  EXPECT_EQ(db().integer("SELECT COUNT(*) FROM booking_seats WHERE seat_id = " + Str(seat.id) +
+                         " AND sold = 1"),
+            1);
+  EXPECT_EQ(db().integer("SELECT COUNT(*) FROM bookings WHERE status = 'CONFIRMED' AND user_id = " +
+                         Str(u.id)),
+            1);
+}
+
+TEST_F(Race, ManyUsersHoldingAndBookingFewSeatsNeverSellASeatTwice) {
+  constexpr int kUsers = 40;
+  constexpr int kSeats = 5;
+  const auto users = RegisterUsers(kUsers, "race.mix");
+  const auto seats = Pool().Take(kSeats);
+  const std::int64_t show = seats[0].show_id;
+
+  std::mutex mutex;
+  Tally locks;
+  Tally books;
+  std::map<std::int64_t, std::vector<std::int64_t>> sold_to;  // seat -> users who got a 201
+  std::latch ready(kUsers);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kUsers; ++i) {
+    threads.emplace_back([&, i] {
+      const User& u = users[static_cast<std::size_t>(i)];
+      Client c;
+      ready.arrive_and_wait();
+      for (int k = 0; k < kSeats; ++k) {
+        const Seat& s = seats[static_cast<std::size_t>((i + k) % kSeats)];
+        const Response lock = Lock(c, u, s.id);
+        Response book;
+        if (lock.status == 200) book = Book(c, u, show, {s.id});
+        std::lock_guard<std::mutex> guard(mutex);
+        locks.Add(lock);
+        if (lock.status != 200) continue;
+        books.Add(book);
+        if (book.status == 201) {
+          sold_to[s.id].push_back(u.id);
+          CancelAtEnd(u, book.json["booking_id"].integer());
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+
+  EXPECT_EQ(locks.ServerErrors() + books.ServerErrors(), 0) << locks.Describe() << books.Describe();
+  EXPECT_EQ(locks.Count("200") + locks.Count("409 seat_unavailable"), kUsers * kSeats)
+      << locks.Describe();
+  EXPECT_EQ(books.Count("201") + books.Count("409 seat_not_held"), locks.Count("200"))
+      << books.Describe();
+  for (const auto& [seat, buyers] : sold_to) {
+    EXPECT_EQ(buyers.size(), 1u) << "seat " << seat << " got 201 for " << buyers.size() << " users";
+  }
+
+  // The database: a SOLD seat has exactly one confirmed booking, by the user who got the 201;
+  // any other seat has none.
+  const auto rows = db().rows(
+      "SELECT ss.id, ss.status, COUNT(b.id), MIN(b.user_id) FROM show_seats ss "
+      "LEFT JOIN booking_seats bs ON bs.seat_id = ss.id "
+      "LEFT JOIN bookings b ON b.id = bs.booking_id AND b.status = 'CONFIRMED' "
+      "WHERE ss.id IN (" +
+      IdList(Ids(seats)) + ") GROUP BY ss.id, ss.status");
+  ASSERT_EQ(rows.size(), static_cast<std::size_t>(kSeats));
+  for (const auto& r : rows) {
+    const std::int64_t seat = std::stoll(r[0].value_or("0"));
+    const std::string status = r[1].value_or("");
+    const std::int64_t confirmed = std::stoll(r[2].value_or("0"));
+    SCOPED_TRACE("seat " + Str(seat) + " status " + status);
+    if (status == "SOLD") {
+      EXPECT_EQ(confirmed, 1);
+      ASSERT_EQ(sold_to.count(seat), 1u) << "sold in the database without a 201";
+      EXPECT_EQ(r[3].value_or(""), Str(sold_to[seat].front()));
+    } else {
+      EXPECT_EQ(confirmed, 0);
+      EXPECT_EQ(sold_to.count(seat), 0u) << "a 201 for a seat the database did not sell";
+    }
+  }
+  EXPECT_EQ(db().integer("SELECT COUNT(*) FROM booking_seats WHERE sold = 1 AND seat_id IN (" +
+                         IdList(Ids(seats)) + ")"),
+            static_cast<std::int64_t>(sold_to.size()));
+}
+
+TEST_F(Race, HoldLimitHoldsWhenAllHoldsArriveAtOnce) {
+  constexpr int kRounds = 3;
+  const int max = settings().max_holds_per_show;
+  const int attempts = max + 5;
+  for (int round = 0; round < kRounds; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    const User u = RegisterUser("race.limit");
+    const auto seats = Pool().Take(attempts);
+    const auto answers = RunTogether(attempts, [&](int i, Client& c) {
+      return Lock(c, u, seats[static_cast<std::size_t>(i)].id);
+    });
+    const Tally tally = TallyOf(answers);
+    EXPECT_EQ(tally.Count("200"), max) << tally.Describe();
+    EXPECT_EQ(tally.Count("409 hold_limit_reached"), attempts - max) << tally.Describe();
+    EXPECT_EQ(db().integer("SELECT COUNT(*) FROM show_seats WHERE status = 'LOCKED' AND "
+                           "hold_expires_at > UTC_TIMESTAMP(6) AND user_id = " +
+                           Str(u.id)),
+              max);
+  }
+}
+
+}  // namespace
+}  // namespace seats_test

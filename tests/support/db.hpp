@@ -1,0 +1,36 @@
+// A direct MariaDB connection for checking what the API left behind (read-only by intent:
+// the one write the suite makes is deleting a user it created itself).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "support/timeutil.hpp"
+
+namespace seats_test {
+
+using DbRow = std::vector<std::optional<std::string>>;
+
+class Db {
+ public:
+  // From DB_SOCKET, or DB_HOST/DB_PORT, and DB_USER, DB_PASSWORD, DB_NAME. Throws on failure.
+  Db();
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  std::vector<DbRow> rows(const std::string& sql);
+  // First column of the first row; nullopt when there is no row or it is NULL.
+  std::optional<std::string> value(const std::string& sql);
+  std::int64_t integer(const std::string& sql);  // throws when there is no value
+  void exec(const std::string& sql);
+
+  TimePoint now();  // the database clock (UTC), which judges hold expiry
+
+ private:
+  void* conn_;  // MYSQL*
+};
+
+}  // namespace seats_test

@@ -1,0 +1,39 @@
+#include "support/env.hpp"
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace seats_test {
+
+std::string EnvOr(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v == nullptr || *v == '\0' ? fallback : std::string(v);
+}
+
+int EnvInt(const char* name, int fallback) {
+  const std::string text = EnvOr(name, "");
+  if (text.empty()) return fallback;
+  std::size_t used = 0;
+  int value = 0;
+  try {
+    value = std::stoi(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size()) throw std::runtime_error(std::string(name) + " is not an integer");
+  return value;
+}
+
+const Settings& settings() {
+  static const Settings s{
+      .base_url = EnvOr("SEATS_URL", "http://127.0.0.1:18080"),
+      .hold_seconds = EnvInt("HOLD_SECONDS", 5),
+      .max_holds_per_show = EnvInt("MAX_HOLDS_PER_SHOW", 10),
+      .token_ttl_seconds = EnvInt("TOKEN_TTL_SECONDS", 3600),
+      .login_rate = EnvInt("LOGIN_RATE", 5),
+      .jwt_secret = EnvOr("JWT_SECRET", ""),
+  };
+  return s;
+}
+
+}  // namespace seats_test

@@ -1,0 +1,23 @@
+// Settings the suite reads from the environment (scripts/test sources the stack's stack.env).
+#pragma once
+
+#include <string>
+
+namespace seats_test {
+
+struct Settings {
+  std::string base_url;    // SEATS_URL, default http://127.0.0.1:18080
+  int hold_seconds;        // HOLD_SECONDS, default 5 (the test stack's value)
+  int max_holds_per_show;  // MAX_HOLDS_PER_SHOW, default 10
+  int token_ttl_seconds;   // TOKEN_TTL_SECONDS, default 3600
+  int login_rate;          // LOGIN_RATE, default 5 (0 = limit off)
+  std::string jwt_secret;  // JWT_SECRET, empty if unset (tests that forge with it then fail)
+};
+
+// Read once; a malformed integer throws std::runtime_error naming the variable.
+const Settings& settings();
+
+std::string EnvOr(const char* name, const std::string& fallback);
+int EnvInt(const char* name, int fallback);
+
+}  // namespace seats_test

@@ -1,0 +1,42 @@
+#include "support/timeutil.hpp"
+
+#include <ctime>
+#include <regex>
+#include <stdexcept>
+
+namespace seats_test {
+
+bool IsRfc3339Utc(const std::string& text) {
+  static const std::regex re(R"(^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$)");
+  return std::regex_match(text, re);
+}
+
+TimePoint ParseTime(const std::string& text) {
+  static const std::regex re(
+      R"(^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.(\d{1,9}))?Z?$)");
+  std::smatch m;
+  if (!std::regex_match(text, m, re)) throw std::runtime_error("not a time: \"" + text + "\"");
+  std::tm tm{};
+  tm.tm_year = std::stoi(m[1]) - 1900;
+  tm.tm_mon = std::stoi(m[2]) - 1;
+  tm.tm_mday = std::stoi(m[3]);
+  tm.tm_hour = std::stoi(m[4]);
+  tm.tm_min = std::stoi(m[5]);
+  tm.tm_sec = std::stoi(m[6]);
+  const time_t secs = timegm(&tm);
+  std::string frac = m[8].matched ? m[8].str() : "";
+  frac.resize(9, '0');
+  const auto nanos = std::chrono::nanoseconds(std::stoll(frac));
+  return std::chrono::system_clock::from_time_t(secs) +
+         std::chrono::duration_cast<std::chrono::system_clock::duration>(nanos);
+}
+
+std::int64_t UnixSeconds(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+double SecondsBetween(TimePoint from, TimePoint to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+
+}  // namespace seats_test

@@ -1,0 +1,20 @@
+// Times as the API and the database write them.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace seats_test {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+// RFC 3339 in UTC with a Z suffix, optional fractional seconds: 2024-05-20T10:10:00.123Z
+bool IsRfc3339Utc(const std::string& text);
+
+// Parses "YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z]" as UTC; throws std::runtime_error otherwise.
+TimePoint ParseTime(const std::string& text);
+
+std::int64_t UnixSeconds(TimePoint t);
+double SecondsBetween(TimePoint from, TimePoint to);
+
+}  // namespace seats_test
