@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <deque>
+#include <map>
 #include <set>
 
 #include "worker.hpp"
@@ -19,12 +20,14 @@ using Clock = std::chrono::steady_clock;
 
 // How often the loop wakes with no signal, to run pending respawns and deadlines.
 constexpr long kTickNanos = 50'000'000;
-// Respawn back-off: after a death, wait this long before the next respawn, doubling
-// while workers keep dying within the window, up to the cap.
-constexpr auto kFirstBackoff = std::chrono::milliseconds(0);
+// A worker that dies this young is taken for a crash at start (bad config, a bug hit by
+// every request): replacements then wait, 50 ms doubling up to 500 ms, so a crash loop
+// costs a few forks a second instead of a spinning core. A worker that had lived longer
+// is replaced at once, and the cap keeps even a crash loop's replacement within a second.
+constexpr auto kYoungDeath = std::chrono::seconds(1);
+constexpr auto kNoBackoff = std::chrono::milliseconds(0);
 constexpr auto kMinBackoff = std::chrono::milliseconds(50);
-constexpr auto kMaxBackoff = std::chrono::milliseconds(1000);
-constexpr auto kCalmAfter = std::chrono::seconds(5);
+constexpr auto kMaxBackoff = std::chrono::milliseconds(500);
 // Workers still busy this long after SIGTERM are killed.
 constexpr auto kDrainDeadline = std::chrono::seconds(20);
 
@@ -52,7 +55,7 @@ class Master {
         respawn_due();
         continue_reload();
       } else if (Clock::now() > drain_deadline_) {
-        for (pid_t pid : workers_) kill(pid, SIGKILL);
+        for (const auto& [pid, born] : workers_) kill(pid, SIGKILL);
       }
     }
     std::fprintf(stderr, "event=master_stop pid=%d\n", getpid());
@@ -68,24 +71,26 @@ class Master {
       return;
     }
     if (pid == 0) _exit(run_worker(settings_, listen_fd_));
-    workers_.insert(pid);
+    workers_.emplace(pid, Clock::now());
   }
 
   void reap() {
     int status;
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-      workers_.erase(pid);
+      auto found = workers_.find(pid);
+      if (found == workers_.end()) continue;
+      const auto born = found->second;
+      workers_.erase(found);
       bool on_purpose = retiring_.erase(pid) > 0 || stopping_;
       if (pid == reloading_pid_) reloading_pid_ = 0;
       if (on_purpose) continue;
-      // A worker that died unasked is replaced; if they keep dying, more slowly.
       auto now = Clock::now();
-      backoff_ = now - last_death_ < kCalmAfter
+      backoff_ = now - born < kYoungDeath
                      ? std::min(kMaxBackoff, std::max(kMinBackoff, backoff_ * 2))
-                     : kFirstBackoff;
-      last_death_ = now;
-      next_respawn_ = now + backoff_;
+                     : kNoBackoff;
+      // A replacement already due keeps its time; it takes this one along.
+      next_respawn_ = missing_ == 0 ? now + backoff_ : std::min(next_respawn_, now + backoff_);
       missing_ += 1;
       std::fprintf(stderr, "event=worker_died pid=%d status=%d signal=%d respawn_in_ms=%lld\n", pid,
                    WIFEXITED(status) ? WEXITSTATUS(status) : -1,
@@ -96,13 +101,10 @@ class Master {
 
   void respawn_due() {
     if (missing_ == 0 || Clock::now() < next_respawn_) return;
-    // One at a time while backing off; all at once when calm.
-    int count = backoff_ > kFirstBackoff ? 1 : missing_;
-    for (int i = 0; i < count; ++i) {
+    while (missing_ > 0) {
       missing_ -= 1;
       spawn();
     }
-    next_respawn_ = Clock::now() + backoff_;
   }
 
   void begin_stop() {
@@ -110,13 +112,14 @@ class Master {
     stopping_ = true;
     drain_deadline_ = Clock::now() + kDrainDeadline;
     std::fprintf(stderr, "event=master_draining workers=%zu\n", workers_.size());
-    for (pid_t pid : workers_) kill(pid, SIGTERM);
+    for (const auto& [pid, born] : workers_) kill(pid, SIGTERM);
   }
 
   // SIGHUP: every worker running now is replaced, one at a time, the new one started
   // before the old one is asked to finish, so capacity never drops.
   void begin_reload() {
-    to_replace_.assign(workers_.begin(), workers_.end());
+    to_replace_.clear();
+    for (const auto& [pid, born] : workers_) to_replace_.push_back(pid);
     std::fprintf(stderr, "event=master_reload workers=%zu\n", to_replace_.size());
   }
 
@@ -133,16 +136,15 @@ class Master {
 
   const Settings& settings_;
   int listen_fd_;
-  std::set<pid_t> workers_;
+  std::map<pid_t, Clock::time_point> workers_;  // pid -> when it was forked
   std::set<pid_t> retiring_;
   std::deque<pid_t> to_replace_;
   pid_t reloading_pid_ = 0;
   int missing_ = 0;
   bool stopping_ = false;
   Clock::time_point drain_deadline_;
-  Clock::time_point last_death_;
   Clock::time_point next_respawn_;
-  std::chrono::milliseconds backoff_ = kFirstBackoff;
+  std::chrono::milliseconds backoff_ = kNoBackoff;
 };
 
 }  // namespace

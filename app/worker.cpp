@@ -20,18 +20,25 @@ namespace {
 constexpr useconds_t kAcceptRetryMicros = 10000;
 
 volatile sig_atomic_t g_stop = 0;
-// True while the worker waits in accept with no request in hand: a SIGTERM then has
-// nothing to drain, so the worker leaves at once instead of waiting for a connection.
-volatile sig_atomic_t g_idle = 0;
+volatile sig_atomic_t g_listen_fd = -1;
 
+// SIGTERM: finish the request in hand, accept no other. Closing our copy of the listening
+// socket (the master and the other workers keep theirs) makes an accept that is waiting,
+// or about to start, fail at once, whatever line the signal lands on; SA_RESTART lets
+// every other call, a read of the request or of the database, carry on undisturbed.
 void on_terminate(int) {
-  if (g_idle) _exit(0);
   g_stop = 1;
+  if (g_listen_fd >= 0) {
+    close(g_listen_fd);
+    g_listen_fd = -1;
+  }
 }
 
-void install_signals() {
+void install_signals(int listen_fd) {
+  g_listen_fd = listen_fd;
   struct sigaction action {};
   action.sa_handler = on_terminate;
+  action.sa_flags = SA_RESTART;
   sigemptyset(&action.sa_mask);
   sigaction(SIGTERM, &action, nullptr);
   sigaction(SIGINT, &action, nullptr);
@@ -80,12 +87,12 @@ Response dispatch(Context& ctx, const Router& router, FCGX_Request& fcgi, Reques
 }  // namespace
 
 int run_worker(const Settings& settings, int listen_fd) {
-  install_signals();
+  install_signals(listen_fd);
   if (FCGX_Init() != 0) return 1;
   Context ctx(settings);
   Router router = make_router();
   FCGX_Request fcgi;
-  FCGX_InitRequest(&fcgi, listen_fd, FCGI_FAIL_ACCEPT_ON_INTR);
+  FCGX_InitRequest(&fcgi, listen_fd, 0);
   try {
     ctx.db.ensure_ready();  // connect early; a failure here is retried per request
   } catch (const DbError& e) {
@@ -93,9 +100,7 @@ int run_worker(const Settings& settings, int listen_fd) {
   }
 
   while (!g_stop) {
-    g_idle = 1;
     int accepted = FCGX_Accept_r(&fcgi);
-    g_idle = 0;
     if (accepted < 0) {
       if (g_stop) break;
       // Not a signal: the listening socket is in trouble (out of descriptors, say). Back

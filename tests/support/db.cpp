@@ -49,7 +49,11 @@ void Db::exec(const std::string& sql) {
     throw std::runtime_error("SQL failed: " + sql + ": " + mysql_error(M(conn_)));
   }
   MYSQL_RES* res = mysql_store_result(M(conn_));
-  if (res != nullptr) mysql_free_result(res);
+  if (res != nullptr) {
+    mysql_free_result(res);
+  } else if (mysql_field_count(M(conn_)) != 0) {
+    throw std::runtime_error("SQL failed: " + sql + ": " + mysql_error(M(conn_)));
+  }
 }
 
 std::vector<DbRow> Db::rows(const std::string& sql) {
@@ -58,7 +62,14 @@ std::vector<DbRow> Db::rows(const std::string& sql) {
   }
   MYSQL_RES* res = mysql_store_result(M(conn_));
   std::vector<DbRow> out;
-  if (res == nullptr) return out;
+  if (res == nullptr) {
+    // An error found while the rows are read (a lock conflict under NOWAIT, say) arrives
+    // after the query itself was accepted.
+    if (mysql_field_count(M(conn_)) != 0) {
+      throw std::runtime_error("SQL failed: " + sql + ": " + mysql_error(M(conn_)));
+    }
+    return out;
+  }
   const unsigned fields = mysql_num_fields(res);
   while (MYSQL_ROW row = mysql_fetch_row(res)) {
     const unsigned long* lengths = mysql_fetch_lengths(res);
