@@ -1,6 +1,5 @@
 #include "http/json.hpp"
 
-#include <cmath>
 #include <cstring>
 
 #include "http/problem.hpp"
@@ -8,11 +7,35 @@
 namespace seats {
 namespace {
 
-// 2^53: the largest magnitude below which every integer is exact in a double.
-constexpr double kExactDoubleLimit = 9007199254740992.0;
-
 [[noreturn]] void invalid(const std::string& field, const std::string& why) {
   throw ApiError(Err::ValidationFailed, field + " " + why);
+}
+
+// A body may hold a number jansson cannot represent (an id of 2^63, 1e400). Such a number
+// is well-formed JSON, and the contract wants it refused as a 422 naming its field, so the
+// literal is swapped for a string that says what it was (a string is never a valid id or
+// count) and the body parsed again. jansson reports where the literal ends; it starts
+// after the last character that cannot belong to a number. Bodies are at most 16 KiB,
+// and the rounds are capped so a body made of huge numbers costs little.
+constexpr int kMaxOutOfRangeNumbers = 16;
+// What such a literal becomes: NUL first, which no client string may hold.
+constexpr std::string_view kOutOfRangeMarker("\0out of range: ", 15);
+
+Json parse_with_out_of_range_numbers(std::string text, size_t flags) {
+  for (int round = 0; round < kMaxOutOfRangeNumbers; ++round) {
+    json_error_t error;
+    Json root(json_loadb(text.data(), text.size(), flags, &error));
+    if (root || json_error_code(&error) != json_error_numeric_overflow) return root;
+    size_t end = static_cast<size_t>(error.position);
+    if (end == 0 || end > text.size()) return nullptr;
+    size_t start = end;
+    while (start > 0 && std::strchr("0123456789+-.eE", text[start - 1]) != nullptr) --start;
+    if (start == end) return nullptr;
+    std::string literal = text.substr(start, end - start);
+    text.replace(start, end - start,
+                 "\"\\u0000" + std::string(kOutOfRangeMarker.substr(1)) + literal + "\"");
+  }
+  throw ApiError(Err::ValidationFailed, "body holds too many numbers out of range");
 }
 
 }  // namespace
@@ -20,23 +43,21 @@ constexpr double kExactDoubleLimit = 9007199254740992.0;
 JsonBody JsonBody::parse(std::string_view text, bool allow_empty) {
   bool only_space = text.find_first_not_of(" \t\r\n") == std::string_view::npos;
   if (only_space) {
-    if (allow_empty) return JsonBody(Json(json_object()), false);
+    if (allow_empty) return JsonBody(Json(json_object()));
     throw ApiError(Err::InvalidJson, "The request body must be a JSON object");
   }
-  json_error_t error;
   // JSON_ALLOW_NUL lets "\u0000" through so that it is refused as a 422 naming the field,
   // as the contract asks, rather than as unparseable JSON.
   const size_t flags = JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES;
+  json_error_t error;
   Json root(json_loadb(text.data(), text.size(), flags, &error));
-  bool ints_as_reals = false;
   if (!root && json_error_code(&error) == json_error_numeric_overflow) {
-    root.reset(json_loadb(text.data(), text.size(), flags | JSON_DECODE_INT_AS_REAL, &error));
-    ints_as_reals = true;
+    root = parse_with_out_of_range_numbers(std::string(text), flags);
   }
   if (!root || !json_is_object(root.get())) {
     throw ApiError(Err::InvalidJson, "The request body must be a JSON object");
   }
-  return JsonBody(std::move(root), ints_as_reals);
+  return JsonBody(std::move(root));
 }
 
 bool JsonBody::has(const char* field) const {
@@ -48,10 +69,6 @@ int64_t JsonBody::as_id(const json_t* value, const std::string& name) const {
     json_int_t v = json_integer_value(value);
     if (v < 1) invalid(name, "must be a positive integer id");
     return static_cast<int64_t>(v);
-  }
-  if (ints_as_reals_ && json_is_real(value)) {
-    double v = json_real_value(value);
-    if (v >= 1 && v < kExactDoubleLimit && std::floor(v) == v) return static_cast<int64_t>(v);
   }
   invalid(name, "must be a positive integer id no larger than 9223372036854775807");
 }
@@ -73,6 +90,9 @@ std::string JsonBody::string(const char* field) const {
   if (!json_is_string(value)) invalid(field, "must be a string");
   const char* text = json_string_value(value);
   size_t length = json_string_length(value);
+  if (std::string_view(text, length).substr(0, kOutOfRangeMarker.size()) == kOutOfRangeMarker) {
+    invalid(field, "must be a string");
+  }
   if (std::memchr(text, '\0', length)) invalid(field, "must not contain NUL characters");
   return std::string(text, length);
 }

@@ -39,14 +39,10 @@ class JsonBody {
   std::string canonical() const;
 
  private:
-  explicit JsonBody(Json root, bool ints_as_reals)
-      : root_(std::move(root)), ints_as_reals_(ints_as_reals) {}
+  explicit JsonBody(Json root) : root_(std::move(root)) {}
   int64_t as_id(const json_t* value, const std::string& name) const;
 
   Json root_;
-  // Set when the body held an integer too large for jansson, which then parsed every
-  // number as a real; ids are still recognised, and the huge one is refused as out of range.
-  bool ints_as_reals_;
 };
 
 // Serialises without a trailing newline, compact.

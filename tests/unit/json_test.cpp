@@ -45,6 +45,35 @@ TEST(JsonBody, HugeIntegerElsewhereStillLetsOtherIdsBeRead) {
   EXPECT_EQ(error_of([&] { body.id("seat_id"); }), Err::ValidationFailed);
 }
 
+TEST(JsonBody, HugeNumberElsewhereDoesNotMakeWholeRealsPassAsIds) {
+  JsonBody body =
+      JsonBody::parse(R"({"show_id":1.0,"seat_ids":[2e0,3],"note":99999999999999999999})");
+  EXPECT_EQ(error_of([&] { body.id("show_id"); }), Err::ValidationFailed);
+  EXPECT_EQ(error_of([&] { body.id_array("seat_ids"); }), Err::ValidationFailed);
+}
+
+TEST(JsonBody, NumbersBeyondADoubleAreValidationErrorsOfTheirField) {
+  for (const char* text :
+       {R"({"id":1e400})", R"({"id":-1e400})", R"({"id":[1,-99999999999999999999]})"}) {
+    JsonBody body = JsonBody::parse(text);
+    EXPECT_EQ(error_of([&] { body.id("id"); }), Err::ValidationFailed) << text;
+  }
+  JsonBody named = JsonBody::parse(R"({"name":1e400})");
+  try {
+    named.string("name");
+    FAIL();
+  } catch (const ApiError& e) {
+    EXPECT_EQ(e.detail(), "name must be a string");
+  }
+}
+
+TEST(JsonBody, ManyHugeNumbersAreRefusedWithoutParsingForever) {
+  std::string text = "{\"a\":[";
+  for (int i = 0; i < 1000; ++i) text += (i ? ",1e999" : "1e999");
+  text += "]}";
+  EXPECT_EQ(error_of([&] { JsonBody::parse(text); }), Err::ValidationFailed);
+}
+
 TEST(JsonBody, ValidationDetailNamesTheField) {
   try {
     JsonBody::parse(R"({"seat_ids":[1,"x"]})").id_array("seat_ids");

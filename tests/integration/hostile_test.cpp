@@ -1,0 +1,916 @@
+// Hostile input in every field that takes input: SQL metacharacters, NUL bytes, invalid
+// UTF-8, very long and oddly typed values, odd JSON, odd headers. Each is either stored
+// exactly as sent (checked byte for byte in the database) or refused with a 4xx problem
+// carrying its documented code; never a 5xx, never a login it should not give, and nothing
+// else in the database changes (checked after every test).
+//
+// Bodies that would pass validation aim at the demo show that has already started, so a
+// server that let a malformed id through answers 409 show_started instead of 422 and no seat
+// of the future shows (which the other suites share out) is ever touched.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <mutex>
+
+#include "support/api.hpp"
+#include "support/assertions.hpp"
+#include "support/raw_http.hpp"
+#include "support/seat_pool.hpp"
+
+namespace seats_test {
+namespace {
+
+using namespace std::string_literals;
+
+constexpr const char* kPassword = "correct horse battery";
+constexpr const char* kAlexEmail = "alex@example.com";
+constexpr const char* kAlexPassword = "###yr538nf>";
+constexpr const char* kRegister = "/api/v1/register";
+constexpr const char* kLogin = "/api/v1/login";
+constexpr std::size_t kVeryLong = 10000;
+// Past nginx's 8 KiB header line buffer, and 4 of those past its total.
+constexpr std::size_t kOverHeaderLine = 9000;
+constexpr std::size_t kUnderHeaderLine = 7000;
+
+// Text an injection is built from. Each is also a valid name (1-100 code points, no control
+// characters), so a correct server stores every one of them unchanged.
+const std::vector<std::string>& Injections() {
+  static const std::vector<std::string> v = {
+      "O'Brien",
+      "\"double\" quotes",
+      "semi;colon",
+      "dash -- comment",
+      "back\\slash\\",
+      "100% _wild_ card",
+      "' OR 1=1 --",
+      "' OR '1'='1",
+      "'); DROP TABLE users; --",
+      "\"; DELETE FROM users WHERE \"\"=\"",
+      "`tick` /* c */ # hash",
+      "\\'; SELECT SLEEP(5); --",
+      "1' UNION SELECT password_hash FROM users --",
+      "Zo\xC3\xAB \xF0\x9F\x8E\xAC \xE5\x90\x8D",
+  };
+  return v;
+}
+
+// The same for e-mail local parts: no spaces, and no upper case so that the stored
+// (lower-cased) address is the text sent.
+const std::vector<std::string>& EmailInjections() {
+  static const std::vector<std::string> v = {
+      "o'brien",     "\"quoted\"", "semi;colon",
+      "x'--",        "'or'1'='1",  "');drop/**/table/**/users;--",
+      "back\\slash", "100%_",      "`tick`#",
+      "*",
+  };
+  return v;
+}
+
+// Ties this run's users together in the database: every address starts with it.
+const std::string& Tag() {
+  static const std::string tag =
+      "hostile" + std::to_string(getpid()) + "t" +
+      std::to_string(std::chrono::system_clock::now().time_since_epoch().count() % 1000000007);
+  return tag;
+}
+
+std::string TaggedEmail(const std::string& local_suffix = {}) {
+  const std::string email = UniqueEmail(Tag());
+  return email.substr(0, email.find('@')) + local_suffix + email.substr(email.find('@'));
+}
+
+std::string Hex(const std::string& bytes) {
+  static const char* const kDigits = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 0xF];
+  }
+  return out;
+}
+
+// A JSON string literal for text (quotes and escapes added), NULs as \u0000.
+std::string Quoted(const std::string& text) { return Json(text).dump(); }
+
+// Users this process created: they must all still be there after every test.
+std::mutex created_mutex;
+std::vector<std::int64_t> created_ids;
+
+void Remember(const Response& r) {
+  if (r.status != 201 || !r.json["user"]["id"].is_integer()) return;
+  std::lock_guard<std::mutex> lock(created_mutex);
+  created_ids.push_back(r.json["user"]["id"].integer());
+}
+
+std::vector<std::int64_t> CreatedIds() {
+  std::lock_guard<std::mutex> lock(created_mutex);
+  return created_ids;
+}
+
+Response RegisterAs(const std::string& email, const std::string& password,
+                    const std::string& name) {
+  Response r =
+      PostRegister(Json::object().set("email", email).set("password", password).set("name", name));
+  Remember(r);
+  return r;
+}
+
+Response RegisterRaw(const std::string& body) {
+  Response r = PostRegisterRaw(body);
+  Remember(r);
+  return r;
+}
+
+Response LoginAs(const std::string& email, const std::string& password) {
+  return PostLogin(Json::object().set("email", email).set("password", password));
+}
+
+Response LoginRaw(const std::string& body) {
+  Client c;
+  return c.post(kLogin, RawBody(body));
+}
+
+User NewUser() {
+  User u = RegisterUser(Tag());
+  std::lock_guard<std::mutex> lock(created_mutex);
+  created_ids.push_back(u.id);
+  return u;
+}
+
+// A refusal the contract leaves open between a few documented (status, code) pairs.
+::testing::AssertionResult IsOneOf(const Response& r,
+                                   std::initializer_list<std::pair<long, const char*>> allowed) {
+  std::string want;
+  for (const auto& [status, code] : allowed) {
+    if (r.status == status) return IsProblem(r, status, code);
+    want += " " + std::to_string(status) + " " + code;
+  }
+  return ::testing::AssertionFailure() << "expected one of" << want << "\n  " << r.describe();
+}
+
+::testing::AssertionResult IsInvalidJsonOrValidation(const Response& r) {
+  return IsOneOf(r, {{400, "invalid_json"}, {422, "validation_failed"}});
+}
+
+// What no hostile request may change: the schema, the catalogue, the demo user.
+struct DataSnapshot {
+  std::string tables;
+  std::string alex;
+  std::int64_t movies = 0;
+  std::int64_t shows = 0;
+  std::int64_t seats = 0;
+};
+
+DataSnapshot Snapshot(Db& db) {
+  DataSnapshot s;
+  s.tables = db.value(
+                   "SELECT GROUP_CONCAT(table_name ORDER BY table_name) FROM "
+                   "information_schema.tables WHERE table_schema = DATABASE()")
+                 .value_or("");
+  s.alex = db.value(
+                 "SELECT CONCAT_WS('|', id, email, password_hash, HEX(name)) FROM users "
+                 "WHERE email = 'alex@example.com'")
+               .value_or("<missing>");
+  s.movies = db.integer("SELECT COUNT(*) FROM movies");
+  s.shows = db.integer("SELECT COUNT(*) FROM shows");
+  s.seats = db.integer("SELECT COUNT(*) FROM show_seats");
+  return s;
+}
+
+const DataSnapshot& AtStart() {
+  static const DataSnapshot s = [] {
+    Db db;
+    return Snapshot(db);
+  }();
+  return s;
+}
+
+// The started demo show and two of its seats: valid targets that can never change.
+struct StartedTarget {
+  std::int64_t show = 0;
+  std::int64_t seat = 0;
+  std::int64_t other_seat = 0;
+};
+
+const StartedTarget& Started() {
+  static const StartedTarget t = [] {
+    StartedTarget s;
+    s.show = StartedShowId();
+    Client c;
+    const Response grid = c.get(ShowSeatsPath(s.show));
+    if (grid.status != 200 || grid.json.size() < 2) {
+      throw std::runtime_error("cannot read the started show's seats: " + grid.describe());
+    }
+    s.seat = grid.json.at(0)["id"].integer();
+    s.other_seat = grid.json.at(1)["id"].integer();
+    return s;
+  }();
+  return t;
+}
+
+class Hostile : public ApiTest {
+ protected:
+  void SetUp() override { AtStart(); }
+
+  void TearDown() override {
+    ApiTest::TearDown();
+    const DataSnapshot now = Snapshot(db());
+    const DataSnapshot& then = AtStart();
+    EXPECT_EQ(now.tables, then.tables) << "the set of tables changed";
+    EXPECT_EQ(now.alex, then.alex) << "the demo user's row changed";
+    EXPECT_EQ(now.movies, then.movies);
+    EXPECT_EQ(now.shows, then.shows);
+    EXPECT_EQ(now.seats, then.seats);
+    const auto ids = CreatedIds();
+    EXPECT_EQ(db().integer("SELECT COUNT(*) FROM users WHERE id IN (" + IdList(ids) + ")"),
+              static_cast<std::int64_t>(ids.size()))
+        << "a user this suite created is gone";
+    Client fresh;
+    EXPECT_TRUE(IsJson(fresh.get("/api/v1/health"), 200)) << "the service did not survive";
+  }
+
+  std::int64_t TaggedUsers() {
+    return db().integer("SELECT COUNT(*) FROM users WHERE email LIKE '" + Tag() + ".%'");
+  }
+  std::int64_t UsersWithEmail(const std::string& email) {
+    return db().integer("SELECT COUNT(*) FROM users WHERE HEX(email) = '" + Hex(email) + "'");
+  }
+  std::int64_t BookingsOf(const User& u) {
+    return db().integer("SELECT COUNT(*) FROM bookings WHERE user_id = " + Str(u.id));
+  }
+  std::int64_t KeysOf(const User& u) {
+    return db().integer("SELECT COUNT(*) FROM idempotency_keys WHERE user_id = " + Str(u.id));
+  }
+  std::string SeatState(std::int64_t seat) {
+    return db()
+        .value(
+            "SELECT CONCAT_WS('|', status, IFNULL(user_id, '-'), IFNULL(hold_expires_at, '-')) "
+            "FROM show_seats WHERE id = " +
+            Str(seat))
+        .value_or("<missing>");
+  }
+};
+
+// ---- accounts: stored verbatim ---------------------------------------------------------
+
+TEST_F(Hostile, NameWithSqlMetacharactersIsStoredVerbatim) {
+  for (const auto& name : Injections()) {
+    SCOPED_TRACE("name: " + name);
+    const std::string email = TaggedEmail();
+    const Response r = RegisterAs(email, kPassword, name);
+    ASSERT_TRUE(IsJson(r, 201));
+    EXPECT_EQ(r.json["user"]["name"].string(), name);
+    EXPECT_EQ(
+        db().value("SELECT HEX(name) FROM users WHERE id = " + Str(r.json["user"]["id"].integer()))
+            .value_or(""),
+        Hex(name));
+    const Response login = LoginAs(email, kPassword);
+    ASSERT_TRUE(IsJson(login, 200));
+    EXPECT_EQ(login.json["user"]["name"].string(), name);
+  }
+  // The same characters arriving as JSON escapes.
+  const Response escaped =
+      RegisterRaw(R"({"email":)" + Quoted(TaggedEmail()) + R"(,"password":)" + Quoted(kPassword) +
+                  R"(,"name":"\u0027\u003b DROP TABLE users\u003b \u002d-"})");
+  ASSERT_TRUE(IsJson(escaped, 201));
+  EXPECT_EQ(db().value("SELECT HEX(name) FROM users WHERE id = " +
+                       Str(escaped.json["user"]["id"].integer()))
+                .value_or(""),
+            Hex("'; DROP TABLE users; --"));
+}
+
+TEST_F(Hostile, EmailWithSqlMetacharactersIsStoredVerbatimAndLogsInOnlyItsOwner) {
+  const std::string victim = TaggedEmail();
+  ASSERT_TRUE(IsJson(RegisterAs(victim, kPassword, "Victim"), 201));
+  for (const auto& inj : EmailInjections()) {
+    SCOPED_TRACE("local part ends with " + inj);
+    const std::string email = TaggedEmail(inj);
+    const Response r = RegisterAs(email, kPassword, "Mallory");
+    ASSERT_TRUE(IsJson(r, 201));
+    const std::int64_t id = r.json["user"]["id"].integer();
+    EXPECT_EQ(r.json["user"]["email"].string(), email);
+    EXPECT_EQ(db().value("SELECT HEX(email) FROM users WHERE id = " + Str(id)).value_or(""),
+              Hex(email));
+    const Response login = LoginAs(email, kPassword);
+    ASSERT_TRUE(IsJson(login, 200));
+    EXPECT_EQ(login.json["user"]["id"].integer(), id) << "logged in as somebody else";
+  }
+  EXPECT_EQ(UsersWithEmail(victim), 1);
+}
+
+TEST_F(Hostile, PasswordWithSqlMetacharactersMatchesOnlyItself) {
+  for (const auto& inj : Injections()) {
+    const std::string password = "pw " + inj;
+    SCOPED_TRACE("password: " + password);
+    const std::string email = TaggedEmail();
+    const Response r = RegisterAs(email, password, "Pat");
+    ASSERT_TRUE(IsJson(r, 201));
+    EXPECT_TRUE(IsJson(LoginAs(email, password), 200));
+    // Each stays valid UTF-8, so every one reaches the password check.
+    const std::string wrongs[] = {
+        "' OR '1'='1", "' OR ''='", password + "' OR '1'='1", password.substr(1), inj, "PW " + inj,
+        "%",           "pw %"};
+    for (const auto& wrong : wrongs) {
+      EXPECT_TRUE(IsProblem(LoginAs(email, wrong), 401, "invalid_credentials")) << wrong;
+    }
+  }
+}
+
+TEST_F(Hostile, SeventyTwoBytePasswordDoesNotMatchWithAnInjectionAppended) {
+  // bcrypt reads 72 bytes; anything after them must still count against the password.
+  const std::string password = "'); DROP TABLE users; -- " + std::string(72 - 25, 'p');
+  ASSERT_EQ(password.size(), 72u);
+  const std::string email = TaggedEmail();
+  ASSERT_TRUE(IsJson(RegisterAs(email, password, "Pat"), 201));
+  EXPECT_TRUE(IsJson(LoginAs(email, password), 200));
+  EXPECT_TRUE(IsProblem(LoginAs(email, password + "' OR '1'='1"), 401, "invalid_credentials"));
+  EXPECT_TRUE(IsProblem(LoginAs(email, password + "x"), 401, "invalid_credentials"));
+}
+
+// ---- accounts: refused ------------------------------------------------------------------
+
+TEST_F(Hostile, LoginInjectionsNeverLogIn) {
+  const std::pair<std::string, std::string> attempts[] = {
+      {"alex@example.com' --", "anything at all"},
+      {"alex@example.com'; --", "anything at all"},
+      {"alex@example.com' #", "anything at all"},
+      {"' OR 1=1 --", "anything at all"},
+      {"' OR '1'='1", "' OR '1'='1"},
+      {"alex@example.com' OR '1'='1", "' OR '1'='1"},
+      {"alex@example.com\" OR \"\"=\"", kAlexPassword},
+      {"%", kAlexPassword},
+      {"%@example.com", kAlexPassword},
+      {"alex@example.co_", kAlexPassword},
+      {"*", kAlexPassword},
+      {"alex@example.com", "' OR '1'='1"},
+      {"alex@example.com", "' OR ''='"},
+      {"alex@example.com", "%"},
+      {"alex@example.com", "*"},
+      {"alex@example.com", std::string(kAlexPassword) + "' OR '1'='1"},
+  };
+  for (const auto& [email, password] : attempts) {
+    SCOPED_TRACE("email \"" + email + "\" password \"" + password + "\"");
+    const Response r = LoginAs(email, password);
+    EXPECT_TRUE(IsProblem(r, 401, "invalid_credentials"));
+    EXPECT_FALSE(r.json["token"].present());
+  }
+  EXPECT_TRUE(IsJson(LoginAs(kAlexEmail, kAlexPassword), 200))
+      << "the demo user must still log in, or every 401 above proves nothing";
+}
+
+TEST_F(Hostile, NulInAnAccountFieldIs422EvenWhereTheTextBeforeItWouldMatch) {
+  // A C string ends at the NUL: a server that cut there would log alex in, or call an
+  // address with a NUL in it taken.
+  const std::string alex = kAlexEmail;
+  const std::string pw = kAlexPassword;
+  const std::pair<std::string, Json> logins[] = {
+      {"email", Json::object().set("email", alex + "\0"s).set("password", pw)},
+      {"email", Json::object().set("email", alex + "\0' OR 1=1 --"s).set("password", pw)},
+      {"password", Json::object().set("email", alex).set("password", pw + "\0"s)},
+      {"password", Json::object().set("email", alex).set("password", pw + "\0anything"s)},
+      {"email", Json::object().set("email", "\0"s).set("password", pw)},
+  };
+  for (const auto& [field, body] : logins) {
+    SCOPED_TRACE("login " + body.dump());
+    const Response r = PostLogin(body);
+    EXPECT_TRUE(IsProblem(r, 422, "validation_failed"));
+    EXPECT_TRUE(DetailMentions(r, field));
+  }
+
+  const std::string taken = TaggedEmail();
+  ASSERT_TRUE(IsJson(RegisterAs(taken, kPassword, "First"), 201));
+  const std::int64_t before = TaggedUsers();
+  const std::pair<std::string, Json> registrations[] = {
+      {"email",
+       Json::object().set("email", taken + "\0"s).set("password", kPassword).set("name", "Second")},
+      {"email", Json::object()
+                    .set("email", TaggedEmail() + "\0'); DROP TABLE users; --"s)
+                    .set("password", kPassword)
+                    .set("name", "Third")},
+      {"password", Json::object()
+                       .set("email", TaggedEmail())
+                       .set("password", "12345678\0"s)
+                       .set("name", "Fourth")},
+      {"name", Json::object()
+                   .set("email", TaggedEmail())
+                   .set("password", kPassword)
+                   .set("name", "Ann\0'; DROP TABLE users; --"s)},
+  };
+  for (const auto& [field, body] : registrations) {
+    SCOPED_TRACE("register " + body.dump());
+    const Response r = RegisterRaw(body.dump());
+    EXPECT_TRUE(IsProblem(r, 422, "validation_failed"));
+    EXPECT_TRUE(DetailMentions(r, field));
+  }
+  EXPECT_EQ(TaggedUsers(), before);
+}
+
+TEST_F(Hostile, VeryLongStringsAreRefusedWithoutAServerError) {
+  const std::string grin = "\xF0\x9F\x98\x80";
+  std::string many_grins;
+  for (int i = 0; i < 3000; ++i) many_grins += grin;
+  const std::int64_t before = TaggedUsers();
+  struct Case {
+    std::string field;
+    std::string email, password, name;
+  };
+  const Case cases[] = {
+      {"email", TaggedEmail(std::string(kVeryLong, 'e')), kPassword, "Pat"},
+      {"email", std::string(kVeryLong, '\'') + "@example.com", kPassword, "Pat"},
+      {"password", TaggedEmail(), std::string(kVeryLong, '\''), "Pat"},
+      {"name", TaggedEmail(), kPassword, std::string(kVeryLong, ';')},
+      {"name", TaggedEmail(), kPassword, many_grins},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE("a very long " + c.field);
+    const Response r = RegisterAs(c.email, c.password, c.name);
+    EXPECT_TRUE(IsProblem(r, 422, "validation_failed"));
+    EXPECT_TRUE(DetailMentions(r, c.field));
+  }
+  EXPECT_EQ(TaggedUsers(), before);
+
+  const std::string huge = std::string(15000, '\'');
+  const std::pair<std::string, std::string> logins[] = {
+      {huge, kAlexPassword}, {kAlexEmail, huge}, {huge + kAlexEmail, kAlexPassword}};
+  for (const auto& [email, password] : logins) {
+    EXPECT_TRUE(IsOneOf(LoginAs(email, password),
+                        {{401, "invalid_credentials"}, {422, "validation_failed"}}));
+  }
+}
+
+TEST_F(Hostile, NonStringAccountFieldsAre422EvenShapedAsQueryOperators) {
+  const std::string alex = kAlexEmail;
+  const std::string pw = kAlexPassword;
+  const std::pair<std::string, std::string> logins[] = {
+      {"password", R"({"email":")" + alex + R"(","password":{"$ne":"x"}})"},
+      {"password", R"({"email":")" + alex + R"(","password":{"$gt":""}})"},
+      {"password", R"({"email":")" + alex + R"(","password":[")" + pw + R"("]})"},
+      {"password", R"({"email":")" + alex + R"(","password":true})"},
+      {"email", R"({"email":{"$regex":".*"},"password":")" + pw + R"("})"},
+      {"email", R"({"email":[")" + alex + R"("],"password":")" + pw + R"("})"},
+      {"email", R"({"email":{"email":")" + alex + R"("},"password":")" + pw + R"("})"},
+  };
+  for (const auto& [field, body] : logins) {
+    SCOPED_TRACE(body);
+    const Response r = LoginRaw(body);
+    EXPECT_TRUE(IsProblem(r, 422, "validation_failed"));
+    EXPECT_TRUE(DetailMentions(r, field));
+  }
+  const std::int64_t before = TaggedUsers();
+  const Response r = RegisterRaw(R"({"email":)" + Quoted(TaggedEmail()) + R"(,"password":")" +
+                                 kPassword + R"(","name":{"first":"'); DROP TABLE users; --"}})");
+  EXPECT_TRUE(IsProblem(r, 422, "validation_failed"));
+  EXPECT_TRUE(DetailMentions(r, "name"));
+  EXPECT_EQ(TaggedUsers(), before);
+}
+
+TEST_F(Hostile, EveryStoredPasswordIsASaltedBcrypt2bHash) {
+  const std::string a = TaggedEmail();
+  const std::string b = TaggedEmail();
+  ASSERT_TRUE(IsJson(RegisterAs(a, "' OR 1=1 --", "Same Password"), 201));
+  ASSERT_TRUE(IsJson(RegisterAs(b, "' OR 1=1 --", "Same Password"), 201));
+  const auto bad = db().rows(
+      "SELECT id, email, password_hash FROM users "
+      "WHERE password_hash NOT REGEXP '^\\\\$2b\\\\$[0-9]{2}\\\\$[./A-Za-z0-9]{53}$' LIMIT 10");
+  for (const auto& row : bad) {
+    ADD_FAILURE() << "user " << row[0].value_or("?") << " <" << row[1].value_or("?")
+                  << "> has password_hash \"" << row[2].value_or("NULL") << "\"";
+  }
+  const auto hashes =
+      db().rows("SELECT password_hash FROM users WHERE email IN ('" + a + "', '" + b + "')");
+  ASSERT_EQ(hashes.size(), 2u);
+  EXPECT_NE(hashes[0][0], hashes[1][0]) << "one password gave two users the same hash: no salt";
+}
+
+// ---- JSON itself ------------------------------------------------------------------------
+
+TEST_F(Hostile, InvalidUtf8IsRefusedAndNothingIsStored) {
+  const std::int64_t before = TaggedUsers();
+  const std::string raw_bad[] = {
+      "\xC3\x28",          // a lead byte without its continuation
+      "\xC0\xAF",          // overlong "/"
+      "\xED\xA0\x80",      // a UTF-16 surrogate, encoded
+      "\xF4\x90\x80\x80",  // past U+10FFFF
+      "\xF8\x88\x80\x80\x80",
+      "\xFF",
+      "\xE2\x82",  // cut short at the end of the string
+  };
+  for (const auto& bad : raw_bad) {
+    SCOPED_TRACE("bytes " + Hex(bad));
+    const std::string email = TaggedEmail();
+    for (const std::string& body :
+         {R"({"email":")" + email + R"(","password":"correct horse","name":"Ann)" + bad + "\"}",
+          R"({"email":")" + email + R"(","password":"correct horse)" + bad + R"(","name":"Ann"})",
+          R"({"email":"x)" + bad + email + R"(","password":"correct horse","name":"Ann"})"}) {
+      EXPECT_TRUE(IsProblem(RegisterRaw(body), 400, "invalid_json"));
+    }
+    EXPECT_TRUE(IsProblem(LoginRaw(R"({"email":"alex@example.com","password":")" +
+                                   std::string(kAlexPassword) + bad + "\"}"),
+                          400, "invalid_json"));
+  }
+  // Escapes that name no character: valid JSON grammar, invalid Unicode.
+  for (const std::string escape : {"\\ud800", "\\udc00\\ud800", "x\\udfff"}) {
+    SCOPED_TRACE("escape " + escape);
+    const std::string body = R"({"email":)" + Quoted(TaggedEmail()) +
+                             R"(,"password":"correct horse","name":"Ann)" + escape + "\"}";
+    EXPECT_TRUE(IsInvalidJsonOrValidation(RegisterRaw(body)));
+  }
+  EXPECT_EQ(TaggedUsers(), before);
+}
+
+TEST_F(Hostile, DuplicateKeysAreRefusedAndNothingIsStored) {
+  const User u = NewUser();
+  const std::int64_t before = TaggedUsers();
+  const std::string e1 = TaggedEmail();
+  const std::string e2 = TaggedEmail();
+  for (const std::string& body : {
+           R"({"email":")" + e1 + R"(","password":"correct horse","name":"A","name":"B"})",
+           R"({"email":")" + e1 + R"(","email":")" + e2 +
+               R"(","password":"correct horse","name":"A"})",
+           R"({"email":")" + e1 +
+               R"(","password":"correct horse","password":"' OR 1=1 --","name":"A"})",
+       }) {
+    SCOPED_TRACE(body);
+    EXPECT_TRUE(IsInvalidJsonOrValidation(RegisterRaw(body)));
+  }
+  EXPECT_EQ(TaggedUsers(), before);
+  EXPECT_EQ(UsersWithEmail(e1) + UsersWithEmail(e2), 0);
+
+  // Whichever duplicate a lenient parser kept, one order logs alex in.
+  const std::string wrong = R"("email":"nobody@example.com","password":"wrong password")";
+  const std::string right =
+      R"("email":"alex@example.com","password":")" + std::string(kAlexPassword) + "\"";
+  for (const std::string& body :
+       {"{" + wrong + "," + right + "}", "{" + right + "," + wrong + "}"}) {
+    SCOPED_TRACE(body);
+    const Response r = LoginRaw(body);
+    EXPECT_TRUE(IsInvalidJsonOrValidation(r));
+    EXPECT_FALSE(r.json["token"].present());
+  }
+
+  const StartedTarget& t = Started();
+  const Response booking =
+      client.post(kBookingsPath, RawBody(R"({"show_id":)" + Str(t.show) + R"(,"show_id":)" +
+                                             Str(t.show) + R"(,"seat_id":)" + Str(t.seat) + "}",
+                                         u.token));
+  EXPECT_TRUE(IsInvalidJsonOrValidation(booking));
+  const std::string seat_before = SeatState(t.seat);
+  EXPECT_TRUE(IsInvalidJsonOrValidation(client.patch(
+      SeatLockPath(t.seat), RawBody(R"({"status":"LOCKED","status":"AVAILABLE"})", u.token))));
+  EXPECT_EQ(SeatState(t.seat), seat_before);
+  EXPECT_EQ(BookingsOf(u), 0);
+}
+
+TEST_F(Hostile, DeeplyNestedJsonIs400AndTheServiceStaysUp) {
+  const User u = NewUser();
+  const StartedTarget& t = Started();
+  std::string objects;
+  for (int i = 0; i < 2700; ++i) objects += R"({"a":)";
+  objects += "1" + std::string(2700, '}');
+  const std::pair<std::string, std::string> bodies[] = {
+      {"10000 unclosed arrays", R"({"a":)" + std::string(10000, '[')},
+      {"8000 nested arrays", R"({"a":)" + std::string(8000, '[') + std::string(8000, ']') + "}"},
+      {"2700 nested objects", objects},
+  };
+  const std::int64_t before = TaggedUsers();
+  for (const auto& [label, body] : bodies) {
+    SCOPED_TRACE(label);
+    ASSERT_LE(body.size(), 16u * 1024u) << "the body must reach seatd, not nginx's 413";
+    EXPECT_TRUE(IsProblem(RegisterRaw(body), 400, "invalid_json"));
+    EXPECT_TRUE(IsProblem(LoginRaw(body), 400, "invalid_json"));
+    EXPECT_TRUE(IsProblem(client.post(kBookingsPath, RawBody(body, u.token)), 400, "invalid_json"));
+    EXPECT_TRUE(
+        IsProblem(client.patch(SeatLockPath(t.seat), RawBody(body, u.token)), 400, "invalid_json"));
+  }
+  EXPECT_EQ(TaggedUsers(), before);
+  // Every worker that parsed one of those must still answer.
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_TRUE(IsJson(client.get("/api/v1/bookings", Auth(u.token)), 200));
+  }
+  EXPECT_TRUE(IsJson(RegisterAs(TaggedEmail(), kPassword, "After"), 201));
+}
+
+TEST_F(Hostile, BodyIsParsedAsJsonWhateverItsContentType) {
+  // API.md: "The body is parsed as JSON whatever its Content-Type".
+  const std::string name = "Zo\xC3\xAB O'Brien; --";
+  const std::vector<std::string> types = {"text/plain",
+                                          "application/x-www-form-urlencoded",
+                                          "multipart/form-data; boundary=x",
+                                          "application/json; charset=iso-8859-1",
+                                          "application/xml",
+                                          ""};  // none at all
+  for (const auto& type : types) {
+    SCOPED_TRACE("Content-Type: " + type);
+    const std::string email = TaggedEmail();
+    const std::string body =
+        Json::object().set("email", email).set("password", kPassword).set("name", name).dump();
+    std::vector<std::string> headers;
+    if (!type.empty()) headers.push_back("Content-Type: " + type);
+    const Response r = SendRaw(RawRequest("POST", kRegister, headers, body));
+    Remember(r);
+    ASSERT_TRUE(IsJson(r, 201));
+    EXPECT_EQ(
+        db().value("SELECT HEX(name) FROM users WHERE id = " + Str(r.json["user"]["id"].integer()))
+            .value_or(""),
+        Hex(name))
+        << "the body's UTF-8 was re-read in another charset";
+  }
+
+  const std::int64_t before = TaggedUsers();
+  const std::string email = TaggedEmail();
+  const std::pair<std::string, std::string> not_json[] = {
+      {"application/x-www-form-urlencoded",
+       "email=" + email + "&password=correct+horse+battery&name=Form"},
+      {"multipart/form-data; boundary=XyZ",
+       "--XyZ\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\n" + email +
+           "\r\n--XyZ--\r\n"},
+      {"application/xml", "<user><email>" + email + "</email></user>"},
+  };
+  for (const auto& [type, body] : not_json) {
+    SCOPED_TRACE("Content-Type: " + type);
+    const Response r = SendRaw(RawRequest("POST", kRegister, {"Content-Type: " + type}, body));
+    Remember(r);
+    EXPECT_TRUE(IsProblem(r, 400, "invalid_json"));
+  }
+  EXPECT_EQ(TaggedUsers(), before);
+}
+
+// ---- headers ----------------------------------------------------------------------------
+
+TEST_F(Hostile, HugeHeaderValuesAreRefusedWithAProblem) {
+  const User u = NewUser();
+  const StartedTarget& t = Started();
+  const std::string under(kUnderHeaderLine, 'a');
+  const std::string over(kOverHeaderLine, 'a');
+  EXPECT_TRUE(
+      IsProblem(client.get("/api/v1/bookings", Request().Header("Authorization: Bearer " + under)),
+                401, "unauthorized"));
+  EXPECT_TRUE(
+      IsProblem(client.get("/api/v1/bookings", Request().Header("Authorization: Bearer " + over)),
+                400, "bad_request"));
+  EXPECT_TRUE(IsProblem(client.get("/api/v1/movies", Request().Header("X-Junk: " + over)), 400,
+                        "bad_request"));
+  Request many;
+  for (int i = 0; i < 6; ++i) many.Header("X-Junk-" + std::to_string(i) + ": " + under);
+  EXPECT_TRUE(IsProblem(client.get("/api/v1/movies", many), 400, "bad_request"))
+      << "42 KB of headers in all";
+  Request lots;
+  for (int i = 0; i < 500; ++i) lots.Header("X-H" + std::to_string(i) + ": ' OR 1=1 --");
+  EXPECT_TRUE(IsJson(client.get("/api/v1/movies", lots), 200)) << "many small headers are fine";
+  EXPECT_TRUE(IsJson(client.get("/api/v1/movies", Request().Header("Cookie: " + under)), 200));
+
+  const Response key = client.post(
+      kBookingsPath,
+      JsonBody(BookingBody(t.show, {t.seat}), u.token).Header("Idempotency-Key: " + under));
+  EXPECT_TRUE(IsProblem(key, 422, "validation_failed"));
+  EXPECT_TRUE(DetailMentions(key, "Idempotency-Key"));
+  EXPECT_EQ(KeysOf(u), 0);
+}
+
+// ---- ids in bodies ----------------------------------------------------------------------
+
+TEST_F(Hostile, HostileIdsInBookingBodiesAre422AndBookNothing) {
+  // bookings_test covers the plain wrong types; these are the injection-shaped ones.
+  // ID stands for the real id.
+  const User u = NewUser();
+  const StartedTarget& t = Started();
+  const std::string bad_values[] = {
+      R"("ID; DROP TABLE bookings; --")",
+      R"("ID' OR 1=1 --")",
+      R"("ID\u0000")",
+      R"(" ID")",
+      R"({"id":ID})",
+      R"({"$gt":0})",
+      R"([[ID]])",
+      "-9223372036854775808",
+      "18446744073709551616",
+      "ID.000000000000000001",
+      "-0",
+      "0.0",
+      "1E2",
+  };
+  auto with = [](std::string pattern, const std::string& value) {
+    const auto at = pattern.find("ID");
+    if (at != std::string::npos) pattern.replace(at, 2, value);
+    return pattern;
+  };
+  const std::string show = Str(t.show);
+  const std::string seat = Str(t.seat);
+  for (const auto& bad : bad_values) {
+    SCOPED_TRACE("value " + bad);
+    const std::pair<std::string, std::string> bodies[] = {
+        {"show_id", R"({"show_id":)" + with(bad, show) + R"(,"seat_id":)" + seat + "}"},
+        {"seat_id", R"({"show_id":)" + show + R"(,"seat_id":)" + with(bad, seat) + "}"},
+        {"seat_ids", R"({"show_id":)" + show + R"(,"seat_ids":[)" + with(bad, seat) + "]}"},
+        {"seat_ids", R"({"show_id":)" + show + R"(,"seat_ids":[)" + Str(t.other_seat) + "," +
+                         with(bad, seat) + "]}"},
+    };
+    for (const auto& [field, body] : bodies) {
+      const Response r = client.post(kBookingsPath, RawBody(body, u.token));
+      EXPECT_TRUE(IsProblem(r, 422, "validation_failed")) << body;
+      EXPECT_TRUE(DetailMentions(r, field)) << body;
+    }
+  }
+  EXPECT_EQ(BookingsOf(u), 0);
+  EXPECT_EQ(KeysOf(u), 0);
+}
+
+TEST_F(Hostile, FloatIdIsRefusedEvenWhenAnotherMemberOverflowsInt64) {
+  // How one id is read must not depend on an unrelated member: {"seat_id":X.0} alone is 422,
+  // so it stays 422 beside a number too large for int64.
+  const User u = NewUser();
+  const StartedTarget& t = Started();
+  const std::string show = Str(t.show);
+  const std::string seat = Str(t.seat);
+  const std::string overflow = R"(,"note":99999999999999999999})";
+  const std::pair<std::string, std::string> bodies[] = {
+      {"seat_id", R"({"show_id":)" + show + R"(,"seat_id":)" + seat + ".0" + overflow},
+      {"show_id", R"({"show_id":)" + show + R"(.0,"seat_id":)" + seat + overflow},
+      {"seat_ids", R"({"show_id":)" + show + R"(,"seat_ids":[)" + seat + ".0]" + overflow},
+      {"seat_id", R"({"show_id":)" + show + R"(,"seat_id":)" + seat + "e0" + overflow},
+  };
+  for (const auto& [field, body] : bodies) {
+    SCOPED_TRACE(body);
+    const Response r = client.post(kBookingsPath, RawBody(body, u.token));
+    EXPECT_TRUE(IsProblem(r, 422, "validation_failed"));
+    EXPECT_TRUE(DetailMentions(r, field));
+  }
+  EXPECT_EQ(BookingsOf(u), 0);
+}
+
+TEST_F(Hostile, IdBeyondTheRangeOfADoubleIs422ValidationFailed) {
+  // Valid JSON numbers that are not ids: API.md makes that 422, like 2^63.
+  const User u = NewUser();
+  const StartedTarget& t = Started();
+  for (const std::string& value : {"1e400"s, "1" + std::string(400, '0')}) {
+    SCOPED_TRACE("seat_id " + value.substr(0, 20));
+    const Response r = client.post(
+        kBookingsPath,
+        RawBody(R"({"show_id":)" + Str(t.show) + R"(,"seat_id":)" + value + "}", u.token));
+    // Only status and code: the parser meets the number before it knows the field.
+    EXPECT_TRUE(IsProblem(r, 422, "validation_failed"));
+  }
+  EXPECT_EQ(BookingsOf(u), 0);
+}
+
+TEST_F(Hostile, HostileStatusValuesInLockBodiesAre422AndChangeNothing) {
+  const User u = NewUser();
+  const StartedTarget& t = Started();
+  const std::string before = SeatState(t.seat);
+  const std::string bodies[] = {
+      R"({"status":"LOCKED' OR '1'='1"})",
+      R"({"status":"LOCKED; DROP TABLE show_seats; --"})",
+      R"({"status":"LOCKED\u0000"})",
+      R"({"status":"AVAILABLE\u0000"})",
+      R"({"status":"LOCKED\u0000' OR 1=1 --"})",
+      R"({"status":"\u004cOCKED "})",
+      R"({"status":{"$ne":"SOLD"}})",
+      R"({"status":["LOCKED"]})",
+      R"({"status":")" + std::string(kVeryLong, 'L') + "\"}",
+  };
+  for (const auto& body : bodies) {
+    SCOPED_TRACE(body.substr(0, 60));
+    for (const std::string method : {"PATCH", "POST"}) {
+      const Response r = client.send(method, SeatLockPath(t.seat), RawBody(body, u.token));
+      EXPECT_TRUE(IsProblem(r, 422, "validation_failed")) << method;
+      EXPECT_TRUE(DetailMentions(r, "status")) << method;
+    }
+  }
+  EXPECT_EQ(SeatState(t.seat), before);
+}
+
+// ---- ids in paths -----------------------------------------------------------------------
+
+TEST_F(Hostile, HostilePathIdsAre404NotFound) {
+  // errors_test covers the plain malformed ids; these carry SQL or control characters.
+  const User u = NewUser();
+  const std::string ids[] = {
+      "1'",
+      "1%27",
+      "1%22",
+      "1;",
+      "1%3B",
+      "1--",
+      "1%20OR%201=1",
+      "1%27%20OR%20%271%27=%271",
+      "1)%3B%20DROP%20TABLE%20users%3B--",
+      "1%5C",
+      "%25",
+      "1%25",
+      "*",
+      "1%0A",
+      "1%0D%0A",
+      "1%09",
+      "1%20",
+      "-9223372036854775808",
+      "18446744073709551616",
+      "1" + std::string(1000, '0'),
+  };
+  auto check = [&](const std::string& id, const std::function<bool(const Response&)>& ok) {
+    SCOPED_TRACE("id \"" + id + "\"");
+    EXPECT_TRUE(ok(client.get("/api/v1/movies/" + id + "/shows")));
+    EXPECT_TRUE(ok(client.get("/api/v1/shows/" + id + "/seats")));
+    EXPECT_TRUE(ok(client.patch("/api/v1/seats/" + id + "/lock", Auth(u.token))));
+    EXPECT_TRUE(ok(client.del("/api/v1/seats/" + id + "/lock", Auth(u.token))));
+    EXPECT_TRUE(ok(client.del("/api/v1/bookings/" + id, Auth(u.token))));
+  };
+  for (const auto& id : ids) {
+    check(id, [](const Response& r) { return static_cast<bool>(IsProblem(r, 404, "not_found")); });
+  }
+  // nginx refuses a NUL anywhere in the path itself (bad_request) before seatd can say 404.
+  for (const std::string id : {"1%00", "%00", "%001", "1%00%27%20OR%201=1"}) {
+    check(id, [](const Response& r) {
+      return static_cast<bool>(IsOneOf(r, {{404, "not_found"}, {400, "bad_request"}}));
+    });
+  }
+  EXPECT_EQ(BookingsOf(u), 0);
+  EXPECT_EQ(db().integer("SELECT COUNT(*) FROM show_seats WHERE user_id = " + Str(u.id)), 0);
+}
+
+// ---- Idempotency-Key --------------------------------------------------------------------
+
+TEST_F(Hostile, IdempotencyKeysWithSqlMetacharactersAreStoredVerbatim) {
+  const User u = NewUser();
+  const StartedTarget& t = Started();
+  const Json body_a = BookingBody(t.show, {t.seat});
+  const Json body_b = BookingBody(t.show, {t.other_seat});
+  auto post = [&](const Json& body, const std::string& key) {
+    return client.post(kBookingsPath, JsonBody(body, u.token).Header("Idempotency-Key: " + key));
+  };
+  // Answered first, with the other body: a key that matched it as a pattern would be
+  // "reused" instead of new.
+  const std::string plain = "plain-key";
+  const Response first = post(body_a, plain);
+  ASSERT_TRUE(IsProblem(first, 409, "show_started"));
+
+  const std::vector<std::string> keys = {
+      "%",
+      "_________",
+      "*",
+      "plain%",
+      "' OR 1=1 --",
+      "' OR '1'='1",
+      "'); DROP TABLE bookings; --",
+      "\"; DELETE FROM idempotency_keys; --",
+      "back\\slash\\",
+      "$1 ?? :key @k",
+      "' UNION SELECT response_body FROM idempotency_keys --",
+  };
+  std::map<std::string, Response> answers;
+  for (const auto& key : keys) {
+    SCOPED_TRACE("key " + key);
+    const Response r = post(body_b, key);
+    EXPECT_TRUE(IsProblem(r, 409, "show_started")) << "a new key, so the request runs";
+    answers[key] = r;
+  }
+
+  std::map<std::string, std::string> stored;  // hex key -> status
+  for (const auto& row : db().rows("SELECT HEX(idem_key), status_code FROM idempotency_keys "
+                                   "WHERE user_id = " +
+                                   Str(u.id))) {
+    stored[row[0].value_or("")] = row[1].value_or("NULL");
+  }
+  std::map<std::string, std::string> expected = {{Hex(plain), "409"}};
+  for (const auto& key : keys) expected[Hex(key)] = "409";
+  EXPECT_EQ(stored, expected) << "keys are stored exactly as sent, one row each";
+
+  for (const auto& key : keys) {
+    SCOPED_TRACE("replay of key " + key);
+    const Response again = post(body_b, key);
+    EXPECT_TRUE(IsProblem(again, 409, "show_started"));
+    EXPECT_EQ(again.json, answers[key].json) << "a replay answers what the first request got";
+    EXPECT_TRUE(IsProblem(post(body_a, key), 422, "idempotency_key_reused"));
+  }
+  EXPECT_EQ(BookingsOf(u), 0);
+}
+
+TEST_F(Hostile, MalformedIdempotencyKeysStoreNothing) {
+  // idempotency_test covers empty, 256 bytes, control characters and non-ASCII.
+  const User u = NewUser();
+  const StartedTarget& t = Started();
+  const Json body = BookingBody(t.show, {t.seat});
+  for (const std::string& key : {"' OR 1=1 --" + std::string(300, 'x'), std::string(5000, '\''),
+                                 "\xD0\xBA\xD0\xBB\xD1\x8E\xD1\x87' OR 1=1 --"s}) {
+    SCOPED_TRACE("key of " + std::to_string(key.size()) + " bytes");
+    const Response r =
+        client.post(kBookingsPath, JsonBody(body, u.token).Header("Idempotency-Key: " + key));
+    EXPECT_TRUE(IsProblem(r, 422, "validation_failed"));
+    EXPECT_TRUE(DetailMentions(r, "Idempotency-Key"));
+  }
+  // A NUL cannot go through libcurl's header list; nginx refuses it in any header.
+  const Response nul =
+      SendRaw(RawRequest("POST", kBookingsPath,
+                         {"Authorization: Bearer " + u.token, "Content-Type: application/json",
+                          "Idempotency-Key: k\0' OR 1=1 --"s},
+                         body.dump()));
+  EXPECT_TRUE(IsOneOf(nul, {{400, "bad_request"}, {422, "validation_failed"}}));
+  EXPECT_EQ(KeysOf(u), 0);
+  EXPECT_EQ(BookingsOf(u), 0);
+}
+
+}  // namespace
+}  // namespace seats_test
