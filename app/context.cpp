@@ -6,12 +6,21 @@
 namespace seats {
 
 int64_t Context::authenticate(const Request& request) {
+  int64_t user_id = token_user(request);
+  require_user(user_id);
+  return user_id;
+}
+
+int64_t Context::token_user(const Request& request) const {
   auto user_id = tokens.verify_header(request.authorization, std::time(nullptr));
   if (!user_id) throw ApiError(Err::Unauthorized, "A valid bearer token is required");
-  if (!user_exists(db, *user_id)) {
+  return *user_id;
+}
+
+void Context::require_user(int64_t user_id) {
+  if (!user_exists(db, user_id)) {
     throw ApiError(Err::Unauthorized, "The token's user no longer exists");
   }
-  return *user_id;
 }
 
 int64_t Context::optional_user(const Request& request) const {

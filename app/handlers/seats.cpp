@@ -23,9 +23,18 @@ Response released(int64_t seat_id) {
 
 }  // namespace
 
+// Both transactions below refuse a user who no longer exists (401), so the token alone is
+// checked up front; a bad body must still not hide a 401, which comes first.
 Response handle_lock_seat(Context& ctx, const Request& request, const RouteParams& params) {
-  int64_t user_id = ctx.authenticate(request);
-  if (lock_action(request) == LockAction::Release) {
+  int64_t user_id = ctx.token_user(request);
+  LockAction action;
+  try {
+    action = lock_action(request);
+  } catch (const ApiError&) {
+    ctx.require_user(user_id);
+    throw;
+  }
+  if (action == LockAction::Release) {
     release_seat(ctx.db, user_id, params.id);
     return released(params.id);
   }
@@ -37,7 +46,7 @@ Response handle_lock_seat(Context& ctx, const Request& request, const RouteParam
 }
 
 Response handle_release_seat(Context& ctx, const Request& request, const RouteParams& params) {
-  int64_t user_id = ctx.authenticate(request);
+  int64_t user_id = ctx.token_user(request);
   release_seat(ctx.db, user_id, params.id);
   return released(params.id);
 }

@@ -3,6 +3,7 @@
 #include "db/transaction.hpp"
 #include "http/problem.hpp"
 #include "seats/expiry.hpp"
+#include "users/accounts.hpp"
 
 namespace seats {
 namespace {
@@ -30,8 +31,10 @@ constexpr const char* kTakeSeat =
     "UPDATE show_seats SET status = 'LOCKED', user_id = ?, locked_at = NOW(6), "
     "  hold_expires_at = ? WHERE id = ?";
 
-constexpr const char* kLockSeatForRelease =
-    "SELECT status = 'SOLD', " SEATS_LIVE_HOLD ", user_id FROM show_seats WHERE id = ? FOR UPDATE";
+// The caller's existence rides along with the row lock instead of costing a round trip.
+constexpr const char* kLockSeatForRelease = "SELECT status = 'SOLD', " SEATS_LIVE_HOLD
+                                            ", user_id, EXISTS (SELECT 1 FROM users WHERE id = ?) "
+                                            "FROM show_seats WHERE id = ? FOR UPDATE";
 
 constexpr const char* kFreeSeat =
     "UPDATE show_seats SET status = 'AVAILABLE', user_id = NULL, locked_at = NULL, "
@@ -79,8 +82,15 @@ void release_seat(Connection& db, int64_t user_id, int64_t seat_id) {
   with_retry([&] {
     Transaction tx(db);
     Statement& seat = db.statement(kLockSeatForRelease);
-    seat.run({seat_id});
-    if (!seat.next()) throw ApiError(Err::SeatNotFound, "No seat has this id");
+    seat.run({user_id, seat_id});
+    bool found = seat.next();
+    if (!found || !seat.flag(3)) {
+      // A caller who is gone hears 401 before anything about the seat.
+      if (!found && user_exists(db, user_id)) {
+        throw ApiError(Err::SeatNotFound, "No seat has this id");
+      }
+      throw ApiError(Err::Unauthorized, "The token's user no longer exists");
+    }
     bool sold = seat.flag(0);
     bool held = seat.flag(1);
     bool mine = !seat.is_null(2) && seat.int64(2) == user_id;

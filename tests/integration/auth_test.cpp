@@ -464,6 +464,34 @@ TEST_F(Tokens, TokenOfAUserWhoIsGoneIsRejected) {
   EXPECT_TRUE(RejectsToken(ForgeToken(Claims(never, 0, 600), Alg::kHS256, Secret())));
 }
 
+// Holds and releases check the user inside their own transaction rather than up front;
+// a gone user must still hear 401 first, whatever the body or the seat. The seat is one of
+// the started demo show's: had the user been accepted, no answer here would be a 401.
+TEST_F(Tokens, HoldsAndReleasesOfAUserWhoIsGoneAre401WhateverTheBodyOrSeat) {
+  const User u = RegisterUser("tok.gone.hold");
+  const std::int64_t seat = db().integer("SELECT MIN(id) FROM show_seats WHERE show_id = 100");
+  const std::int64_t no_seat = db().integer("SELECT MAX(id) + 1000000 FROM show_seats");
+  const std::string state_sql =
+      "SELECT CONCAT_WS('/', status, COALESCE(user_id, '-')) FROM show_seats WHERE id = " +
+      Str(seat);
+  const auto before = db().value(state_sql);
+  db().exec("DELETE FROM users WHERE id = " + Str(u.id));
+  const Request bearer = Auth(u.token);
+  EXPECT_TRUE(IsProblem(client.patch(SeatLockPath(seat), bearer), 401, "unauthorized"));
+  EXPECT_TRUE(
+      IsProblem(client.post(SeatLockPath(seat), RawBody("{", u.token)), 401, "unauthorized"));
+  EXPECT_TRUE(IsProblem(
+      client.patch(SeatLockPath(seat), JsonBody(Json::object().set("status", "NOPE"), u.token)),
+      401, "unauthorized"));
+  EXPECT_TRUE(IsProblem(
+      client.post(SeatLockPath(seat), JsonBody(Json::object().set("status", "AVAILABLE"), u.token)),
+      401, "unauthorized"));
+  EXPECT_TRUE(IsProblem(client.del(SeatLockPath(seat), bearer), 401, "unauthorized"));
+  EXPECT_TRUE(IsProblem(client.del(SeatLockPath(no_seat), bearer), 401, "unauthorized"));
+  EXPECT_TRUE(IsProblem(client.patch(SeatLockPath(no_seat), bearer), 401, "unauthorized"));
+  EXPECT_EQ(db().value(state_sql), before);
+}
+
 TEST_F(Tokens, EveryProtectedRouteChecksTheTokenBeforeTheBody) {
   const std::string bad = "Bearer not-a-token";
   const Request req = RawBody("{").Header("Authorization: " + bad);
