@@ -15,17 +15,19 @@ namespace {
 constexpr const char* kLockUser = "SELECT id FROM users WHERE id = ? FOR UPDATE";
 
 // The design's row lock. No other transaction can change (or lock) this seat until we
-// commit. The new deadline is computed here, by the database clock.
-constexpr const char* kLockSeat = "SELECT show_id, status = 'SOLD', " SEATS_LIVE_HOLD
-                                  ", user_id, hold_expires_at, "
-                                  "  NOW(6) + INTERVAL ? SECOND "
-                                  "FROM show_seats WHERE id = ? FOR UPDATE";
-
-// Plain reads, taken after the locks above so they see everything committed before us.
-constexpr const char* kShowStartedAndMyHolds =
-    "SELECT (SELECT start_time <= UTC_TIMESTAMP() FROM shows WHERE id = ?), "
-    "       (SELECT COUNT(*) FROM show_seats "
-    "        WHERE user_id = ? AND show_id = ? AND " SEATS_LIVE_HOLD ")";
+// commit. The new deadline is computed here, by the database clock. The same round trip
+// also reads whether the show has started and how many live holds the caller has in it:
+// under READ COMMITTED those subqueries are plain reads of the latest committed rows
+// (they lock nothing, so holds on one show never queue on the show's row), and no new
+// hold of the caller's can commit meanwhile, since those queue on the user row we hold.
+constexpr const char* kLockSeat =
+    "SELECT seat.show_id, seat.status = 'SOLD', " SEATS_LIVE_HOLD
+    ", seat.user_id, seat.hold_expires_at, NOW(6) + INTERVAL ? SECOND, "
+    "  (SELECT start_time <= UTC_TIMESTAMP() FROM shows WHERE shows.id = seat.show_id), "
+    "  (SELECT COUNT(*) FROM show_seats mine "
+    "   WHERE mine.user_id = ? AND mine.show_id = seat.show_id AND " SEATS_LIVE_HOLD
+    ") "
+    "FROM show_seats seat WHERE seat.id = ? FOR UPDATE";
 
 constexpr const char* kTakeSeat =
     "UPDATE show_seats SET status = 'LOCKED', user_id = ?, locked_at = NOW(6), "
@@ -50,7 +52,7 @@ Hold lock_seat(Connection& db, const Settings& settings, int64_t user_id, int64_
     if (!user.next()) throw ApiError(Err::Unauthorized, "The token's user no longer exists");
 
     Statement& seat = db.statement(kLockSeat);
-    seat.run({int64_t{settings.hold_seconds}, seat_id});
+    seat.run({int64_t{settings.hold_seconds}, user_id, seat_id});
     if (!seat.next()) throw ApiError(Err::SeatNotFound, "No seat has this id");
     int64_t show_id = seat.int64(0);
     bool sold = seat.flag(1);
@@ -58,15 +60,14 @@ Hold lock_seat(Connection& db, const Settings& settings, int64_t user_id, int64_
     bool held_by_me = held && !seat.is_null(3) && seat.int64(3) == user_id;
     std::string current_deadline = seat.text(4);
     std::string new_deadline = seat.text(5);
+    bool show_started = seat.flag(6);
+    int64_t my_live_holds = seat.int64(7);
 
-    Statement& context = db.statement(kShowStartedAndMyHolds);
-    context.run({show_id, user_id, show_id});
-    context.next();
-    if (context.flag(0)) throw ApiError(Err::ShowStarted, "This show has already started");
+    if (show_started) throw ApiError(Err::ShowStarted, "This show has already started");
     if (held_by_me) return Hold{seat_id, show_id, current_deadline};
     if (sold) throw ApiError(Err::SeatUnavailable, "This seat is sold");
     if (held) throw ApiError(Err::SeatUnavailable, "This seat is held by another customer");
-    if (context.int64(1) >= settings.max_holds_per_show) {
+    if (my_live_holds >= settings.max_holds_per_show) {
       throw ApiError(Err::HoldLimitReached, "You already hold " +
                                                 std::to_string(settings.max_holds_per_show) +
                                                 " seats for this show");
