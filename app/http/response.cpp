@@ -1,5 +1,7 @@
 #include "http/response.hpp"
 
+#include <string>
+
 namespace seats {
 namespace {
 
@@ -32,9 +34,9 @@ const char* reason_phrase(int status) {
   }
 }
 
-int put_chunk(const char* buffer, size_t size, void* data) {
-  auto* out = static_cast<FCGX_Stream*>(data);
-  return FCGX_PutStr(buffer, static_cast<int>(size), out) < 0 ? -1 : 0;
+int append_chunk(const char* buffer, size_t size, void* data) {
+  static_cast<std::string*>(data)->append(buffer, size);
+  return 0;
 }
 
 }  // namespace
@@ -57,16 +59,25 @@ Response problem_response(Err code, const std::string& detail) {
 }
 
 void write_response(FCGX_Stream* out, const Response& response, const std::string& request_id) {
-  FCGX_FPrintF(out, "Status: %d %s\r\nContent-Type: %s\r\nCache-Control: no-store\r\n",
-               response.status, reason_phrase(response.status), response.content_type);
+  // The body is serialised first, into a buffer the worker keeps from request to request
+  // (no allocation once it has grown to the largest answer), so its length can be sent:
+  // nginx then passes it on as is instead of re-chunking, and jansson's many small pieces
+  // reach the FastCGI stream as one write.
+  static std::string body;
+  body.clear();
+  if (response.body) {
+    json_dump_callback(response.body.get(), append_chunk, &body, JSON_COMPACT | JSON_ENCODE_ANY);
+  }
+  FCGX_FPrintF(out,
+               "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %lu\r\n"
+               "Cache-Control: no-store\r\n",
+               response.status, reason_phrase(response.status), response.content_type, body.size());
   if (!request_id.empty()) FCGX_FPrintF(out, "X-Request-Id: %s\r\n", request_id.c_str());
   for (const auto& [name, value] : response.headers) {
     FCGX_FPrintF(out, "%s: %s\r\n", name.c_str(), value.c_str());
   }
   FCGX_PutS("\r\n", out);
-  if (response.body) {
-    json_dump_callback(response.body.get(), put_chunk, out, JSON_COMPACT | JSON_ENCODE_ANY);
-  }
+  FCGX_PutStr(body.data(), static_cast<int>(body.size()), out);
 }
 
 }  // namespace seats
