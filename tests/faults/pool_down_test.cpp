@@ -53,24 +53,38 @@ Response TimedSend(Client& client, const Call& call, long long* took_ms) {
   return r;
 }
 
-TEST(PoolDown, main_pool_down_answers_problem_json_and_logins_still_work) {
-  const auto users = seats_test::RegisterUsers(1, "faults-pooldown");
-  const auto& user = users.front();
-  const auto shows = LoadShows(1);
+// A new user and a free seat of a load show (0 when there is none) for them to hold.
+struct Customer {
+  seats_test::User user;
+  std::int64_t show = 0;
+  std::int64_t seat = 0;
+};
+
+Customer NewCustomer(const std::string& tag) {
+  Customer c;
+  c.user = seats_test::RegisterUsers(1, tag).front();
+  c.show = LoadShows(1).front().id;
   seats_test::Db db;
-  const auto seats = FreeSeats(db, shows[0].id, 1);
-  ASSERT_EQ(seats.size(), 1u);
-  const std::int64_t seat = seats.front();
+  const auto seats = FreeSeats(db, c.show, 1);
+  if (!seats.empty()) c.seat = seats.front();
+  return c;
+}
+
+TEST(PoolDown, main_pool_down_answers_problem_json_and_logins_still_work) {
+  const Customer customer = NewCustomer("faults-pooldown");
+  ASSERT_NE(customer.seat, 0) << "no free seat in show " << customer.show;
+  const seats_test::User& user = customer.user;
+  const std::int64_t seat = customer.seat;
   Client client;
 
   const std::vector<Call> calls = {
       {"GET", "/api/v1/health", {}},
       {"GET", "/api/v1/movies", {}},
-      {"GET", seats_test::ShowSeatsPath(shows[0].id), {}},
+      {"GET", seats_test::ShowSeatsPath(customer.show), {}},
       {"PATCH", seats_test::SeatLockPath(seat), Auth(user.token)},
       {"DELETE", seats_test::SeatLockPath(seat), Auth(user.token)},
       {"POST", "/api/v1/bookings",
-       JsonBody(seats_test::BookingBody(shows[0].id, {seat}), user.token)},
+       JsonBody(seats_test::BookingBody(customer.show, {seat}), user.token)},
       {"GET", "/api/v1/bookings", Auth(user.token)},
   };
 
@@ -115,13 +129,10 @@ TEST(PoolDown, main_pool_down_answers_problem_json_and_logins_still_work) {
 }
 
 TEST(PoolDown, login_pool_down_answers_problem_json_and_holds_still_work) {
-  const auto users = seats_test::RegisterUsers(1, "faults-logindown");
-  const auto& user = users.front();
-  const auto shows = LoadShows(1);
-  seats_test::Db db;
-  const auto seats = FreeSeats(db, shows[0].id, 1);
-  ASSERT_EQ(seats.size(), 1u);
-  const std::int64_t seat = seats.front();
+  const Customer customer = NewCustomer("faults-logindown");
+  ASSERT_NE(customer.seat, 0) << "no free seat in show " << customer.show;
+  const seats_test::User& user = customer.user;
+  const std::int64_t seat = customer.seat;
   Client client;
   Json credentials = Json::object();
   credentials.set("email", user.email).set("password", user.password);

@@ -77,6 +77,54 @@ Pool FindPool(const std::string& name, const char* workers_variable) {
   return pool;
 }
 
+struct Detached {
+  std::vector<std::string> argv;
+  std::vector<std::string> env;  // empty: this process's environment, PATH lookup
+  std::string cwd;               // empty: this process's
+  std::string log;               // stdout and stderr, appended
+  std::string pid_file;          // empty: none written
+};
+
+// Starts a server that must outlive this test process, as a child of init in a session of
+// its own, exactly as `setsid server &` in scripts/stack leaves it: a double fork, where
+// the middle process records the server's pid (where the stack and the tests look for it).
+void StartDetached(Detached what) {
+  std::vector<char*> argv;
+  for (auto& arg : what.argv) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  std::vector<char*> env;
+  for (auto& entry : what.env) env.push_back(entry.data());
+  env.push_back(nullptr);
+  const pid_t child = fork();
+  if (child < 0) throw std::runtime_error("fork failed");
+  if (child == 0) {
+    setsid();
+    const pid_t server = fork();
+    if (server != 0) {
+      if (server > 0 && !what.pid_file.empty()) std::ofstream(what.pid_file) << server << "\n";
+      _exit(server > 0 ? 0 : 1);
+    }
+    if (!what.cwd.empty() && chdir(what.cwd.c_str()) != 0) _exit(126);
+    const int null_in = open("/dev/null", O_RDONLY);
+    const int out = open(what.log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    dup2(null_in, 0);
+    dup2(out >= 0 ? out : null_in, 1);
+    dup2(out >= 0 ? out : null_in, 2);
+    closefrom(3);
+    if (what.env.empty()) {
+      execvp(argv[0], argv.data());
+    } else {
+      execve(argv[0], argv.data(), env.data());
+    }
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw std::runtime_error("could not start " + what.argv.front());
+  }
+}
+
 }  // namespace
 
 std::string RunDir() { return EnvOr("STACK_RUN_DIR", StackDir() + "/run"); }
@@ -196,28 +244,7 @@ void PrivateMariaDb::Stop(Millis limit) {
 }
 
 void PrivateMariaDb::Start(Millis limit) {
-  const std::string log = LogDir() + "/mariadb.out";
-  std::vector<char*> argv;
-  for (auto& arg : argv_) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  // Double fork: the server must outlive this test process, as a child of init in its
-  // own session, exactly as `setsid mariadbd ... &` in scripts/stack leaves it.
-  const pid_t child = fork();
-  if (child < 0) throw std::runtime_error("fork failed");
-  if (child == 0) {
-    setsid();
-    if (fork() != 0) _exit(0);
-    const int null_in = open("/dev/null", O_RDONLY);
-    const int out = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    dup2(null_in, 0);
-    dup2(out >= 0 ? out : null_in, 1);
-    dup2(out >= 0 ? out : null_in, 2);
-    closefrom(3);
-    execvp(argv[0], argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(child, &status, 0);
+  StartDetached({argv_, {}, "", LogDir() + "/mariadb.out", ""});
   stopped_ = false;
   if (!PollUntil(limit, Answers, Millis(20))) {
     throw std::runtime_error("MariaDB did not accept connections after the restart (see " +
@@ -285,40 +312,8 @@ DownedPool::~DownedPool() {
 }
 
 void DownedPool::Start(Millis limit) {
-  const std::string pid_file = RunDir() + "/" + name_ + ".pid";
   const std::string log = LogDir() + "/" + name_ + ".log";
-  std::vector<char*> argv;
-  for (auto& arg : argv_) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  std::vector<char*> env;
-  for (auto& entry : env_) env.push_back(entry.data());
-  env.push_back(nullptr);
-  // Double fork into a session of its own, as `setsid seatd &` in scripts/stack leaves it;
-  // the middle process records the master's pid where the stack and the tests look.
-  const pid_t child = fork();
-  if (child < 0) throw std::runtime_error("fork failed");
-  if (child == 0) {
-    setsid();
-    const pid_t master = fork();
-    if (master != 0) {
-      std::ofstream(pid_file) << master << "\n";
-      _exit(master > 0 ? 0 : 1);
-    }
-    if (chdir(cwd_.c_str()) != 0) _exit(126);
-    const int null_in = open("/dev/null", O_RDONLY);
-    const int out = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    dup2(null_in, 0);
-    dup2(out >= 0 ? out : null_in, 1);
-    dup2(out >= 0 ? out : null_in, 2);
-    closefrom(3);
-    execve(argv[0], argv.data(), env.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(child, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    throw std::runtime_error("could not start " + name_);
-  }
+  StartDetached({argv_, env_, cwd_, log, RunDir() + "/" + name_ + ".pid"});
   down_ = false;
   const bool full = PollUntil(
       limit,

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cctype>
 #include <mutex>
+#include <sstream>
 #include <stdexcept>
 
 #include "support/env.hpp"
@@ -64,6 +65,19 @@ size_t CollectHeader(char* data, size_t size, size_t count, void* user) {
 std::string Response::header(const std::string& lower_name) const {
   const auto it = headers.find(lower_name);
   return it == headers.end() ? std::string() : it->second;
+}
+
+std::set<std::string> Response::header_items(const std::string& lower_name) const {
+  std::set<std::string> out;
+  std::stringstream in(header(lower_name));
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    item.erase(
+        std::remove_if(item.begin(), item.end(), [](unsigned char c) { return std::isspace(c); }),
+        item.end());
+    if (!item.empty()) out.insert(item);
+  }
+  return out;
 }
 
 std::string Response::media_type() const {

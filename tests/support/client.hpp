@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,8 @@ struct Response {
   std::string error;    // libcurl error text when status is 0
 
   std::string header(const std::string& lower_name) const;
+  // The items of a comma-separated header (Allow, say), without spaces.
+  std::set<std::string> header_items(const std::string& lower_name) const;
   std::string media_type() const;  // Content-Type without parameters, lower-cased
   std::string describe() const;    // request, status, content type and (shortened) body
 };
