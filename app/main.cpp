@@ -1,6 +1,7 @@
 // seatd: the seat reservation service. Reads its settings, binds the FastCGI socket
 // nginx talks to, and hands over to the pre-fork master.
 #include <fcgiapp.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,6 +36,15 @@ int open_listen_socket(const seats::Settings& settings) {
   }
   if (is_path && chmod(where.c_str(), static_cast<mode_t>(settings.fcgi_socket_mode)) != 0) {
     std::fprintf(stderr, "FCGI_SOCKET: chmod %s: %s\n", where.c_str(), std::strerror(errno));
+    return -1;
+  }
+  // Workers wait for connections in ppoll (see worker.cpp); all of them wake for one, and
+  // the losers' accept must come back empty rather than block. Accepted sockets do not
+  // inherit the flag, so requests are still read and written blocking.
+  int flags = fcntl(fd, F_GETFL);
+  if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) {
+    std::fprintf(stderr, "FCGI_SOCKET: cannot make %s non-blocking: %s\n", where.c_str(),
+                 std::strerror(errno));
     return -1;
   }
   return fd;

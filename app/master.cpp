@@ -101,10 +101,12 @@ class Master {
 
   void respawn_due() {
     if (missing_ == 0 || Clock::now() < next_respawn_) return;
-    while (missing_ > 0) {
-      missing_ -= 1;
-      spawn();
-    }
+    // spawn() counts a failed fork as missing again: that one waits for a later tick
+    // instead of being retried here without end (and with no signal handled meanwhile).
+    int due = missing_;
+    missing_ = 0;
+    for (int i = 0; i < due; ++i) spawn();
+    if (missing_ > 0) next_respawn_ = Clock::now() + kMinBackoff;
   }
 
   void begin_stop() {

@@ -1,10 +1,12 @@
 #include "worker.hpp"
 
 #include <fcgiapp.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 
@@ -20,35 +22,45 @@ namespace {
 constexpr useconds_t kAcceptRetryMicros = 10000;
 
 volatile sig_atomic_t g_stop = 0;
-volatile sig_atomic_t g_listen_fd = -1;
 
-// SIGTERM: finish the request in hand, accept no other. Closing our copy of the listening
-// socket (the master and the other workers keep theirs) makes an accept that is waiting,
-// or about to start, fail at once, whatever line the signal lands on; SA_RESTART lets
-// every other call, a read of the request or of the database, carry on undisturbed.
-void on_terminate(int) {
-  g_stop = 1;
-  if (g_listen_fd >= 0) {
-    close(g_listen_fd);
-    g_listen_fd = -1;
-  }
-}
+void on_terminate(int) { g_stop = 1; }
 
-void install_signals(int listen_fd) {
-  g_listen_fd = listen_fd;
+// SIGTERM means: finish the request in hand, take no other. It is kept blocked everywhere
+// except in wait_for_work()'s ppoll, the one place a worker waits for a new request (or
+// for the next one on a connection nginx keeps), so it can interrupt only that wait and
+// never a half-read request, a library call that does not restart, or a transaction.
+// Returns the mask to wait with.
+sigset_t install_signals() {
   struct sigaction action {};
   action.sa_handler = on_terminate;
-  action.sa_flags = SA_RESTART;
   sigemptyset(&action.sa_mask);
   sigaction(SIGTERM, &action, nullptr);
   sigaction(SIGINT, &action, nullptr);
   signal(SIGHUP, SIG_IGN);
   signal(SIGPIPE, SIG_IGN);  // nginx may close a connection before we finish writing
+  sigset_t blocked;
+  sigemptyset(&blocked);
+  sigaddset(&blocked, SIGTERM);
+  sigaddset(&blocked, SIGINT);
+  sigprocmask(SIG_SETMASK, &blocked, nullptr);
   // A worker never outlives its master.
   prctl(PR_SET_PDEATHSIG, SIGTERM);
-  sigset_t unblock;
-  sigemptyset(&unblock);
-  sigprocmask(SIG_SETMASK, &unblock, nullptr);
+  sigset_t waiting;
+  sigemptyset(&waiting);
+  return waiting;
+}
+
+// Waits until there is a request to read: a new connection on the (non-blocking) listening
+// socket, or the next request on a connection nginx keeps. False once SIGTERM has come.
+// Another worker may win the connection; FCGX_Accept_r then fails with EAGAIN and we wait
+// again.
+bool wait_for_work(const FCGX_Request& fcgi, int listen_fd, const sigset_t& waiting) {
+  pollfd fd{fcgi.ipcFd >= 0 ? fcgi.ipcFd : listen_fd, POLLIN, 0};
+  while (!g_stop) {
+    if (ppoll(&fd, 1, nullptr, &waiting) > 0) return true;
+    if (errno != EINTR) return true;  // let FCGX_Accept_r meet and report the error
+  }
+  return false;
 }
 
 // Routes and runs one request; every failure becomes a problem+json answer here.
@@ -87,7 +99,7 @@ Response dispatch(Context& ctx, const Router& router, FCGX_Request& fcgi, Reques
 }  // namespace
 
 int run_worker(const Settings& settings, int listen_fd) {
-  install_signals(listen_fd);
+  const sigset_t waiting = install_signals();
   if (FCGX_Init() != 0) return 1;
   Context ctx(settings);
   Router router = make_router();
@@ -99,13 +111,13 @@ int run_worker(const Settings& settings, int listen_fd) {
     std::fprintf(stderr, "event=db_connect_failed pid=%d message=\"%s\"\n", getpid(), e.what());
   }
 
-  while (!g_stop) {
+  while (wait_for_work(fcgi, listen_fd, waiting)) {
     int accepted = FCGX_Accept_r(&fcgi);
+    if (accepted == -EAGAIN || accepted == -EWOULDBLOCK) continue;  // another worker took it
     if (accepted < 0) {
-      if (g_stop) break;
-      // Not a signal: the listening socket is in trouble (out of descriptors, say). Back
-      // off briefly rather than spin; the master replaces us if we die.
-      std::fprintf(stderr, "event=accept_failed pid=%d\n", getpid());
+      // The listening socket is in trouble (out of descriptors, say). Back off briefly
+      // rather than spin; the master replaces us if we die.
+      std::fprintf(stderr, "event=accept_failed pid=%d error=%d\n", getpid(), -accepted);
       usleep(kAcceptRetryMicros);
       continue;
     }

@@ -1,6 +1,7 @@
 #include "http/json.hpp"
 
 #include <cstring>
+#include <regex>
 
 #include "http/problem.hpp"
 
@@ -20,6 +21,8 @@ namespace {
 constexpr int kMaxOutOfRangeNumbers = 16;
 // What such a literal becomes: NUL first, which no client string may hold.
 constexpr std::string_view kOutOfRangeMarker("\0out of range: ", 15);
+// RFC 8259's number grammar.
+const std::regex kNumberLiteral(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?)");
 
 Json parse_with_out_of_range_numbers(std::string text, size_t flags) {
   for (int round = 0; round < kMaxOutOfRangeNumbers; ++round) {
@@ -30,12 +33,17 @@ Json parse_with_out_of_range_numbers(std::string text, size_t flags) {
     if (end == 0 || end > text.size()) return nullptr;
     size_t start = end;
     while (start > 0 && std::strchr("0123456789+-.eE", text[start - 1]) != nullptr) --start;
-    if (start == end) return nullptr;
     std::string literal = text.substr(start, end - start);
+    // The run may have swallowed more than the literal jansson stopped at ("1-1e400" is two
+    // tokens, and invalid JSON): only a single number standing where a value may start is
+    // replaced; anything else stays unparseable.
+    if (!std::regex_match(literal, kNumberLiteral)) return nullptr;
+    if (start > 0 && std::strchr(" \t\r\n[,:", text[start - 1]) == nullptr) return nullptr;
     text.replace(start, end - start,
                  "\"\\u0000" + std::string(kOutOfRangeMarker.substr(1)) + literal + "\"");
   }
-  throw ApiError(Err::ValidationFailed, "body holds too many numbers out of range");
+  // Whether the rest is even well-formed is unknown: refuse it as unparseable.
+  return nullptr;
 }
 
 }  // namespace

@@ -71,7 +71,14 @@ TEST(JsonBody, ManyHugeNumbersAreRefusedWithoutParsingForever) {
   std::string text = "{\"a\":[";
   for (int i = 0; i < 1000; ++i) text += (i ? ",1e999" : "1e999");
   text += "]}";
-  EXPECT_EQ(error_of([&] { JsonBody::parse(text); }), Err::ValidationFailed);
+  EXPECT_EQ(error_of([&] { JsonBody::parse(text); }), Err::InvalidJson);
+}
+
+TEST(JsonBody, AHugeNumberDoesNotMakeInvalidJsonValid) {
+  for (const char* text : {R"({"seat_id":1-1e400})", R"({"seat_id":0-99999999999999999999})",
+                           R"({"seat_id":1.5-1e400})", R"({"a":[1e400, 1e400 x)"}) {
+    EXPECT_EQ(error_of([&] { JsonBody::parse(text); }), Err::InvalidJson) << text;
+  }
 }
 
 TEST(JsonBody, ValidationDetailNamesTheField) {
