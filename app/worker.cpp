@@ -3,6 +3,7 @@
 #include <fcgiapp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -26,7 +27,7 @@ volatile sig_atomic_t g_stop = 0;
 void on_terminate(int) { g_stop = 1; }
 
 // SIGTERM means: finish the request in hand, take no other. It is kept blocked everywhere
-// except in wait_for_work()'s ppoll, the one place a worker waits for a new request (or
+// except in WorkWaiter::wait(), the one place a worker waits for a new request (or
 // for the next one on a connection nginx keeps), so it can interrupt only that wait and
 // never a half-read request, a library call that does not restart, or a transaction.
 // Returns the mask to wait with.
@@ -50,18 +51,54 @@ sigset_t install_signals() {
   return waiting;
 }
 
-// Waits until there is a request to read: a new connection on the (non-blocking) listening
-// socket, or the next request on a connection nginx keeps. False once SIGTERM has come.
-// Another worker may win the connection; FCGX_Accept_r then fails with EAGAIN and we wait
-// again.
-bool wait_for_work(const FCGX_Request& fcgi, int listen_fd, const sigset_t& waiting) {
-  pollfd fd{fcgi.ipcFd >= 0 ? fcgi.ipcFd : listen_fd, POLLIN, 0};
-  while (!g_stop) {
-    if (ppoll(&fd, 1, nullptr, &waiting) > 0) return true;
-    if (errno != EINTR) return true;  // let FCGX_Accept_r meet and report the error
+// Where a worker waits for work. New connections: an epoll set of its own holding the
+// (non-blocking) listening socket with EPOLLEXCLUSIVE, so the kernel wakes one idle
+// worker per connection instead of all of them. The next request on a connection nginx
+// keeps: a ppoll on it. Both waits unblock SIGTERM atomically, for their duration only.
+class WorkWaiter {
+ public:
+  WorkWaiter(int listen_fd, const sigset_t& waiting)
+      : listen_fd_(listen_fd), epoll_fd_(epoll_create1(EPOLL_CLOEXEC)), waiting_(waiting) {
+    epoll_event listen{};
+    listen.events = EPOLLIN | EPOLLEXCLUSIVE;
+    listen.data.fd = listen_fd;
+    if (epoll_fd_ < 0 || epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listen_fd, &listen) != 0) {
+      // Still correct without it (a ppoll on the socket), only with every idle worker woken.
+      std::fprintf(stderr, "event=epoll_failed pid=%d errno=%d\n", getpid(), errno);
+      if (epoll_fd_ >= 0) close(epoll_fd_);
+      epoll_fd_ = -1;
+    }
   }
-  return false;
-}
+  ~WorkWaiter() {
+    if (epoll_fd_ >= 0) close(epoll_fd_);
+  }
+  WorkWaiter(const WorkWaiter&) = delete;
+  WorkWaiter& operator=(const WorkWaiter&) = delete;
+
+  // True when there is something to read; false once SIGTERM has come. A woken worker may
+  // still lose the connection to another; FCGX_Accept_r then fails with EAGAIN and the
+  // caller waits again.
+  bool wait(const FCGX_Request& fcgi) {
+    while (!g_stop) {
+      int ready;
+      if (fcgi.ipcFd >= 0 || epoll_fd_ < 0) {
+        pollfd one{fcgi.ipcFd >= 0 ? fcgi.ipcFd : listen_fd_, POLLIN, 0};
+        ready = ppoll(&one, 1, nullptr, &waiting_);
+      } else {
+        epoll_event event;
+        ready = epoll_pwait(epoll_fd_, &event, 1, -1, &waiting_);
+      }
+      if (ready > 0) return true;
+      if (errno != EINTR) return true;  // let FCGX_Accept_r meet and report the error
+    }
+    return false;
+  }
+
+ private:
+  int listen_fd_;
+  int epoll_fd_;
+  sigset_t waiting_;
+};
 
 // Routes and runs one request; every failure becomes a problem+json answer here.
 Response dispatch(Context& ctx, const Router& router, FCGX_Request& fcgi, Request& request) {
@@ -111,7 +148,8 @@ int run_worker(const Settings& settings, int listen_fd) {
     std::fprintf(stderr, "event=db_connect_failed pid=%d message=\"%s\"\n", getpid(), e.what());
   }
 
-  while (wait_for_work(fcgi, listen_fd, waiting)) {
+  WorkWaiter waiter(listen_fd, waiting);
+  while (waiter.wait(fcgi)) {
     int accepted = FCGX_Accept_r(&fcgi);
     if (accepted == -EAGAIN || accepted == -EWOULDBLOCK) continue;  // another worker took it
     if (accepted < 0) {
