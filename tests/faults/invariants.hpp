@@ -34,7 +34,14 @@ class FaultLine {
 // - no seat is LOCKED without an owner or a deadline;
 // - the seat grid of each load show agrees with the rows, and a hold past its deadline
 //   reads AVAILABLE; a few such seats are locked by another user to show none is stuck.
-void ExpectDatabaseConsistent(seats_test::Db& db, const Load& load, FaultLine& line);
+// Returns how many lapsed holds the grid check met, and how many of those another user
+// then took, so a scenario that waits for the load's abandoned holds to lapse can insist
+// that the expiry checks really ran.
+struct LapsedHolds {
+  long checked = 0;
+  long relocked = 0;
+};
+LapsedHolds ExpectDatabaseConsistent(seats_test::Db& db, const Load& load, FaultLine& line);
 
 // Cancels the load users' bookings that are still confirmed and releases their live
 // holds, so the shows are free for the next run. Best effort: the checks come first.
