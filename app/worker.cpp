@@ -30,8 +30,7 @@ void on_terminate(int) { g_stop = 1; }
 // except in WorkWaiter::wait(), the one place a worker waits for a new request (or
 // for the next one on a connection nginx keeps), so it can interrupt only that wait and
 // never a half-read request, a library call that does not restart, or a transaction.
-// Returns the mask to wait with.
-sigset_t install_signals() {
+void install_signals() {
   struct sigaction action {};
   action.sa_handler = on_terminate;
   sigemptyset(&action.sa_mask);
@@ -46,9 +45,6 @@ sigset_t install_signals() {
   sigprocmask(SIG_SETMASK, &blocked, nullptr);
   // A worker never outlives its master.
   prctl(PR_SET_PDEATHSIG, SIGTERM);
-  sigset_t waiting;
-  sigemptyset(&waiting);
-  return waiting;
 }
 
 // Where a worker waits for work. New connections: an epoll set of its own holding the
@@ -57,8 +53,9 @@ sigset_t install_signals() {
 // keeps: a ppoll on it. Both waits unblock SIGTERM atomically, for their duration only.
 class WorkWaiter {
  public:
-  WorkWaiter(int listen_fd, const sigset_t& waiting)
-      : listen_fd_(listen_fd), epoll_fd_(epoll_create1(EPOLL_CLOEXEC)), waiting_(waiting) {
+  explicit WorkWaiter(int listen_fd)
+      : listen_fd_(listen_fd), epoll_fd_(epoll_create1(EPOLL_CLOEXEC)) {
+    sigemptyset(&waiting_);  // nothing blocked while waiting
     epoll_event listen{};
     listen.events = EPOLLIN | EPOLLEXCLUSIVE;
     listen.data.fd = listen_fd;
@@ -88,8 +85,8 @@ class WorkWaiter {
         epoll_event event;
         ready = epoll_pwait(epoll_fd_, &event, 1, -1, &waiting_);
       }
-      if (ready > 0) return true;
-      if (errno != EINTR) return true;  // let FCGX_Accept_r meet and report the error
+      // Anything but a signal, an error included, goes on to FCGX_Accept_r to report.
+      if (ready > 0 || errno != EINTR) return true;
     }
     return false;
   }
@@ -136,7 +133,7 @@ Response dispatch(Context& ctx, const Router& router, FCGX_Request& fcgi, Reques
 }  // namespace
 
 int run_worker(const Settings& settings, int listen_fd) {
-  const sigset_t waiting = install_signals();
+  install_signals();
   if (FCGX_Init() != 0) return 1;
   Context ctx(settings);
   Router router = make_router();
@@ -148,7 +145,7 @@ int run_worker(const Settings& settings, int listen_fd) {
     std::fprintf(stderr, "event=db_connect_failed pid=%d message=\"%s\"\n", getpid(), e.what());
   }
 
-  WorkWaiter waiter(listen_fd, waiting);
+  WorkWaiter waiter(listen_fd);
   while (waiter.wait(fcgi)) {
     int accepted = FCGX_Accept_r(&fcgi);
     if (accepted == -EAGAIN || accepted == -EWOULDBLOCK) continue;  // another worker took it

@@ -137,8 +137,9 @@ TEST(DatabaseRestart, api_answers_503_fast_while_down_and_recovers_by_itself) {
     std::vector<std::thread> senders;
     for (auto& status : logins) {
       senders.emplace_back([&] {
-        status = seats_test::PostLogin(
-                     Json::object().set("email", "alex@example.com").set("password", "###yr538nf>"))
+        status = seats_test::PostLogin(Json::object()
+                                           .set("email", seats_test::kDemoEmail)
+                                           .set("password", seats_test::kDemoPassword))
                      .status;
       });
     }

@@ -25,8 +25,6 @@ using seats_test::JsonBody;
 
 constexpr int kLogins = 16;
 constexpr int kLoginThreads = 16;
-constexpr const char* kDemoEmail = "alex@example.com";
-constexpr const char* kDemoPassword = "###yr538nf>";
 constexpr int kHoldThreads = 3;
 constexpr Millis kBaseline(1000);
 constexpr long long kHoldP99Bound = 1000;
@@ -69,7 +67,9 @@ TEST(LoginStorm, holds_stay_fast_while_a_burst_of_full_cost_logins_runs) {
 
   // The storm: every login from an address of its own, so the rate limit never answers.
   storming = true;
-  const Json login = Json::object().set("email", kDemoEmail).set("password", kDemoPassword);
+  const Json login = Json::object()
+                         .set("email", seats_test::kDemoEmail)
+                         .set("password", seats_test::kDemoPassword);
   std::vector<Sample> logins;
   std::vector<std::thread> stormers;
   const auto storm_start = Clock::now();

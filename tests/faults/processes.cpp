@@ -189,6 +189,10 @@ bool Pool::WaitFull(Millis limit) const {
 Pool MainPool() { return FindPool("seatd", "WORKERS"); }
 Pool LoginPool() { return FindPool("seatd-login", "LOGIN_WORKERS"); }
 
+namespace {
+Pool PoolNamed(const std::string& name) { return name == "seatd" ? MainPool() : LoginPool(); }
+}  // namespace
+
 void StoppedProcesses::Stop(pid_t pid) {
   if (kill(pid, SIGSTOP) != 0) return;
   stopped_.push_back(pid);
@@ -286,7 +290,7 @@ std::vector<std::string> ProcList(pid_t pid, const char* file) {
 }  // namespace
 
 DownedPool::DownedPool(const std::string& name) : name_(name) {
-  const Pool pool = FindPool(name, name == "seatd" ? "WORKERS" : "LOGIN_WORKERS");
+  const Pool pool = PoolNamed(name);
   const std::string where = "/proc/" + std::to_string(pool.master);
   argv_ = ProcList(pool.master, "cmdline");
   env_ = ProcList(pool.master, "environ");
@@ -319,8 +323,7 @@ void DownedPool::Start(Millis limit) {
       limit,
       [&] {
         try {
-          return FindPool(name_, name_ == "seatd" ? "WORKERS" : "LOGIN_WORKERS")
-              .WaitFull(Millis(0));
+          return PoolNamed(name_).WaitFull(Millis(0));
         } catch (const std::exception&) {
           return false;
         }

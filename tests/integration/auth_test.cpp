@@ -335,7 +335,7 @@ TEST_F(Login, ReturnsAnHs256TokenWithStringSubAndIntegerTimes) {
 }
 
 TEST_F(Login, DemoUserAlexCanLogIn) {
-  const Response r = PostLogin(LoginBody("alex@example.com", "###yr538nf>"));
+  const Response r = PostLogin(LoginBody(kDemoEmail, kDemoPassword));
   ASSERT_TRUE(IsJson(r, 200));
   EXPECT_EQ(r.json["user"]["name"].string(), "Alex Smith");
 }

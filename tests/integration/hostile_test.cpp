@@ -27,8 +27,8 @@ namespace {
 using namespace std::string_literals;
 
 constexpr const char* kPassword = "correct horse battery";
-constexpr const char* kAlexEmail = "alex@example.com";
-constexpr const char* kAlexPassword = "###yr538nf>";
+constexpr const char* kAlexEmail = kDemoEmail;
+constexpr const char* kAlexPassword = kDemoPassword;
 constexpr const char* kRegister = "/api/v1/register";
 constexpr const char* kLogin = "/api/v1/login";
 constexpr std::size_t kVeryLong = 10000;

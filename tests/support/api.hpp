@@ -21,6 +21,10 @@ struct User {
   std::string token;
 };
 
+// The demo user of sql/demo.sql (API.md "Demo data"); their hash has the full bcrypt cost.
+constexpr const char* kDemoEmail = "alex@example.com";
+constexpr const char* kDemoPassword = "###yr538nf>";
+
 // An e-mail address nobody has used: tag, pid, a counter and the clock.
 std::string UniqueEmail(const std::string& tag);
 
