@@ -5,7 +5,9 @@
 
 #include "auth/password.hpp"
 #include "auth/token.hpp"
+#include "catalogue/show_versions.hpp"
 #include "db/connection.hpp"
+#include "handlers/seat_map_view.hpp"
 #include "http/request.hpp"
 #include "settings.hpp"
 
@@ -15,11 +17,12 @@ namespace seats {
 // helpers that keep per-worker buffers. Handlers reach everything through it.
 class Context {
  public:
-  explicit Context(const Settings& config)
+  Context(const Settings& config, ShowVersions& show_versions)
       : settings(config),
         db(config),
         passwords(config.bcrypt_cost),
-        tokens(config.jwt_secret, config.token_ttl_seconds) {}
+        tokens(config.jwt_secret, config.token_ttl_seconds),
+        seat_maps(show_versions, std::chrono::milliseconds(config.seat_map_cache_ms)) {}
 
   // The caller's user id. 401 unless the bearer token is valid and its user still exists.
   int64_t authenticate(const Request& request);
@@ -37,6 +40,7 @@ class Context {
   Connection db;
   PasswordHasher passwords;
   TokenService tokens;
+  SeatMapView seat_maps;
 };
 
 }  // namespace seats

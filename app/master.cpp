@@ -33,7 +33,8 @@ constexpr auto kDrainDeadline = std::chrono::seconds(20);
 
 class Master {
  public:
-  Master(const Settings& settings, int listen_fd) : settings_(settings), listen_fd_(listen_fd) {}
+  Master(const Settings& settings, int listen_fd)
+      : settings_(settings), listen_fd_(listen_fd), show_versions_(/*shared=*/true) {}
 
   int run() {
     sigset_t signals;
@@ -70,7 +71,7 @@ class Master {
       missing_ += 1;
       return;
     }
-    if (pid == 0) _exit(run_worker(settings_, listen_fd_));
+    if (pid == 0) _exit(run_worker(settings_, listen_fd_, show_versions_));
     workers_.emplace(pid, Clock::now());
   }
 
@@ -138,6 +139,7 @@ class Master {
 
   const Settings& settings_;
   int listen_fd_;
+  ShowVersions show_versions_;
   std::map<pid_t, Clock::time_point> workers_;  // pid -> when it was forked
   std::set<pid_t> retiring_;
   std::deque<pid_t> to_replace_;

@@ -15,7 +15,7 @@ const char* const kKnownNames[] = {
     "FCGI_SOCKET",       "FCGI_SOCKET_MODE", "WORKERS",           "DB_HOST",
     "DB_PORT",           "DB_SOCKET",        "DB_USER",           "DB_PASSWORD",
     "DB_NAME",           "JWT_SECRET",       "HOLD_SECONDS",      "MAX_HOLDS_PER_SHOW",
-    "TOKEN_TTL_SECONDS", "BCRYPT_COST",      "LOCK_WAIT_SECONDS",
+    "TOKEN_TTL_SECONDS", "BCRYPT_COST",      "LOCK_WAIT_SECONDS", "SEAT_MAP_CACHE_MS",
 };
 
 int parse_int(const std::map<std::string, std::string>& values, const char* name, int fallback,
@@ -78,6 +78,7 @@ Settings parse_settings(const std::map<std::string, std::string>& values) {
   s.token_ttl_seconds = parse_int(values, "TOKEN_TTL_SECONDS", s.token_ttl_seconds, 1, 2592000);
   s.bcrypt_cost = parse_int(values, "BCRYPT_COST", s.bcrypt_cost, 4, 31);
   s.lock_wait_seconds = parse_int(values, "LOCK_WAIT_SECONDS", s.lock_wait_seconds, 1, 60);
+  s.seat_map_cache_ms = parse_int(values, "SEAT_MAP_CACHE_MS", s.seat_map_cache_ms, 0, 60000);
 
   // A short HS256 key can be brute-forced offline from any token we hand out.
   if (s.jwt_secret.size() < kMinSecretBytes) {

@@ -25,6 +25,10 @@ struct Settings {
   // Upper bound on one API transaction's wait for a row lock; a hot seat must answer
   // 409/503 in seconds, never after InnoDB's default 50 s.
   int lock_wait_seconds = 3;
+  // How long a worker may answer seat maps from its own copy when nothing in this pool
+  // has changed the show: the bound on how late a change made elsewhere (another app
+  // host, SQL by hand) shows. 0: every seat map is read from the database.
+  int seat_map_cache_ms = 1000;
 };
 
 // Thrown with a message that names the offending variable.

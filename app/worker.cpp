@@ -132,10 +132,10 @@ Response dispatch(Context& ctx, const Router& router, FCGX_Request& fcgi, Reques
 
 }  // namespace
 
-int run_worker(const Settings& settings, int listen_fd) {
+int run_worker(const Settings& settings, int listen_fd, ShowVersions& show_versions) {
   install_signals();
   if (FCGX_Init() != 0) return 1;
-  Context ctx(settings);
+  Context ctx(settings, show_versions);
   Router router = make_router();
   FCGX_Request fcgi;
   FCGX_InitRequest(&fcgi, listen_fd, 0);

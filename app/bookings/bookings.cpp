@@ -120,8 +120,8 @@ std::vector<Booking> list_bookings(Connection& db, int64_t user_id) {
   return bookings;
 }
 
-void cancel_booking(Connection& db, int64_t user_id, int64_t booking_id) {
-  with_retry([&] {
+int64_t cancel_booking(Connection& db, int64_t user_id, int64_t booking_id) {
+  return with_retry([&] {
     Transaction tx(db);
     Statement& booking = db.statement(kLockBooking);
     booking.run({booking_id});
@@ -143,6 +143,7 @@ void cancel_booking(Connection& db, int64_t user_id, int64_t booking_id) {
     db.statement(kUnsellBookingSeats).run({booking_id});
     db.statement(kCancelBooking).run({booking_id});
     tx.commit();
+    return show_id;
   });
 }
 

@@ -43,7 +43,7 @@ std::vector<Booking> list_bookings(Connection& db, int64_t user_id);
 
 // Cancels one of the caller's bookings before its show starts; its seats become
 // AVAILABLE. booking_not_found for another user's booking, booking_not_cancellable after
-// the start or when already cancelled.
-void cancel_booking(Connection& db, int64_t user_id, int64_t booking_id);
+// the start or when already cancelled. Returns the booking's show.
+int64_t cancel_booking(Connection& db, int64_t user_id, int64_t booking_id);
 
 }  // namespace seats

@@ -19,7 +19,8 @@ constexpr const char* kSeatMap =
     "  CASE WHEN status = 'LOCKED' AND NOT " SEATS_LIVE_HOLD
     " THEN 'AVAILABLE' ELSE status END, "
     "  " SEATS_LIVE_HOLD
-    " AND user_id = ?, hold_expires_at "
+    ", user_id, hold_expires_at, "
+    "  TIMESTAMPDIFF(MICROSECOND, NOW(6), hold_expires_at) "
     "FROM show_seats WHERE show_id = ? ORDER BY seat_row, seat_number";
 
 }  // namespace
@@ -45,14 +46,19 @@ std::vector<Showing> list_shows(Connection& db, int64_t movie_id) {
   return shows;
 }
 
-std::vector<SeatView> seat_map(Connection& db, int64_t show_id, int64_t viewer) {
+std::vector<SeatState> seat_states(Connection& db, int64_t show_id) {
   Statement& q = db.statement(kSeatMap);
-  q.run({viewer, show_id});
-  std::vector<SeatView> seats;
+  q.run({show_id});
+  std::vector<SeatState> seats;
   seats.reserve(50);
   while (q.next()) {
-    bool mine = q.flag(4);
-    seats.push_back({q.int64(0), q.text(1), q.int64(2), q.text(3), mine, mine ? q.text(5) : ""});
+    SeatState seat{q.int64(0), q.text(1), q.int64(2), q.text(3), 0, "", 0};
+    if (q.flag(4)) {
+      seat.holder = q.is_null(5) ? 0 : q.int64(5);
+      seat.expires_at = q.text(6);
+      seat.expires_in_us = q.int64(7);
+    }
+    seats.push_back(std::move(seat));
   }
   if (seats.empty()) {
     // Every show has seats, so an empty grid almost always means an unknown show.

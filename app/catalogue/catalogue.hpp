@@ -20,20 +20,23 @@ struct Showing {
   std::string theatre, location, start_time;  // start_time as the database gives it (UTC)
 };
 
-struct SeatView {
+// One seat of a show as it stands at the moment of reading.
+struct SeatState {
   int64_t id;
   std::string row;
   int64_t number;
-  std::string status;      // AVAILABLE, LOCKED or SOLD, with expired holds as AVAILABLE
-  bool held_by_me;         // only ever true for the viewer's own live holds
-  std::string expires_at;  // set only when held_by_me
+  std::string status;  // AVAILABLE, LOCKED or SOLD, with expired holds as AVAILABLE
+  // For a live hold only (else 0 and ""): who holds it (0 if that user is gone), its
+  // deadline, and the time left until it by the database clock.
+  int64_t holder;
+  std::string expires_at;
+  int64_t expires_in_us;
 };
 
 std::vector<Movie> list_movies(Connection& db);
 // Shows of a movie by start time. 404 movie_not_found for an unknown movie.
 std::vector<Showing> list_shows(Connection& db, int64_t movie_id);
-// The show's seat grid by row then number, as seen by `viewer` (0 = anonymous).
-// 404 show_not_found for an unknown show.
-std::vector<SeatView> seat_map(Connection& db, int64_t show_id, int64_t viewer);
+// The show's seat grid by row then number. 404 show_not_found for an unknown show.
+std::vector<SeatState> seat_states(Connection& db, int64_t show_id);
 
 }  // namespace seats

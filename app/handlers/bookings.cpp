@@ -57,8 +57,9 @@ Response handle_create_booking(Context& ctx, const Request& request, const Route
   JsonBody body = JsonBody::parse(request.body);
   BookingRequest booking = parse_booking(body);
   if (!request.has_idempotency_key) {
-    return json_response(
-        201, booking_json(create_booking(ctx.db, user_id, booking.show_id, booking.seat_ids, {})));
+    NewBooking created = create_booking(ctx.db, user_id, booking.show_id, booking.seat_ids, {});
+    ctx.seat_maps.changed(created.show_id);
+    return json_response(201, booking_json(created));
   }
 
   const std::string& key = request.idempotency_key;
@@ -73,6 +74,7 @@ Response handle_create_booking(Context& ctx, const Request& request, const Route
                      answer.reset(booking_json(created));
                      store_idempotent_answer(ctx.db, user_id, key, 201, json_text(answer.get()));
                    });
+    ctx.seat_maps.changed(booking.show_id);
     return json_response(201, answer.release());
   } catch (const ApiError& e) {
     if (e.code() == Err::Unavailable) {
@@ -110,7 +112,7 @@ Response handle_list_bookings(Context& ctx, const Request& request, const RouteP
 
 Response handle_cancel_booking(Context& ctx, const Request& request, const RouteParams& params) {
   int64_t user_id = ctx.authenticate(request);
-  cancel_booking(ctx.db, user_id, params.id);
+  ctx.seat_maps.changed(cancel_booking(ctx.db, user_id, params.id));
   return json_response(200, json_pack("{s:I, s:s}", "booking_id",
                                       static_cast<json_int_t>(params.id), "status", "CANCELLED"));
 }

@@ -28,19 +28,7 @@ Response handle_list_shows(Context& ctx, const Request&, const RouteParams& para
 }
 
 Response handle_seat_map(Context& ctx, const Request& request, const RouteParams& params) {
-  json_t* list = json_array();
-  for (const SeatView& s : seat_map(ctx.db, params.id, ctx.optional_user(request))) {
-    json_t* seat =
-        json_pack("{s:I, s:o, s:o, s:I, s:o}", "id", static_cast<json_int_t>(s.id), "name",
-                  json_str(s.row + std::to_string(s.number)), "row", json_str(s.row), "number",
-                  static_cast<json_int_t>(s.number), "status", json_str(s.status));
-    if (s.held_by_me) {
-      json_object_set_new(seat, "held_by_me", json_true());
-      json_object_set_new(seat, "expires_at", json_time(s.expires_at));
-    }
-    json_array_append_new(list, seat);
-  }
-  return json_response(200, list);
+  return json_text_response(200, ctx.seat_maps.body(ctx.db, params.id, ctx.optional_user(request)));
 }
 
 }  // namespace seats

@@ -35,10 +35,11 @@ Response handle_lock_seat(Context& ctx, const Request& request, const RouteParam
     throw;
   }
   if (action == LockAction::Release) {
-    release_seat(ctx.db, user_id, params.id);
+    ctx.seat_maps.changed(release_seat(ctx.db, user_id, params.id));
     return released(params.id);
   }
   Hold hold = lock_seat(ctx.db, ctx.settings, user_id, params.id);
+  ctx.seat_maps.changed(hold.show_id);
   return json_response(200, json_pack("{s:s, s:I, s:I, s:o}", "message", "Locked", "seat_id",
                                       static_cast<json_int_t>(hold.seat_id), "show_id",
                                       static_cast<json_int_t>(hold.show_id), "expires_at",
@@ -47,7 +48,7 @@ Response handle_lock_seat(Context& ctx, const Request& request, const RouteParam
 
 Response handle_release_seat(Context& ctx, const Request& request, const RouteParams& params) {
   int64_t user_id = ctx.token_user(request);
-  release_seat(ctx.db, user_id, params.id);
+  ctx.seat_maps.changed(release_seat(ctx.db, user_id, params.id));
   return released(params.id);
 }
 

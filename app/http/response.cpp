@@ -48,6 +48,13 @@ Response json_response(int status, json_t* body) {
   return response;
 }
 
+Response json_text_response(int status, std::string text) {
+  Response response;
+  response.status = status;
+  response.text = std::move(text);
+  return response;
+}
+
 Response problem_response(Err code, const std::string& detail) {
   ProblemShape shape = problem_shape(code);
   Response response =
@@ -63,21 +70,25 @@ void write_response(FCGX_Stream* out, const Response& response, const std::strin
   // (no allocation once it has grown to the largest answer), so its length can be sent:
   // nginx then passes it on as is instead of re-chunking, and jansson's many small pieces
   // reach the FastCGI stream as one write.
-  static std::string body;
-  body.clear();
+  static std::string serialised;
+  const std::string* body = &response.text;
   if (response.body) {
-    json_dump_callback(response.body.get(), append_chunk, &body, JSON_COMPACT | JSON_ENCODE_ANY);
+    serialised.clear();
+    json_dump_callback(response.body.get(), append_chunk, &serialised,
+                       JSON_COMPACT | JSON_ENCODE_ANY);
+    body = &serialised;
   }
   FCGX_FPrintF(out,
                "Status: %d %s\r\nContent-Type: %s\r\nContent-Length: %lu\r\n"
                "Cache-Control: no-store\r\n",
-               response.status, reason_phrase(response.status), response.content_type, body.size());
+               response.status, reason_phrase(response.status), response.content_type,
+               body->size());
   if (!request_id.empty()) FCGX_FPrintF(out, "X-Request-Id: %s\r\n", request_id.c_str());
   for (const auto& [name, value] : response.headers) {
     FCGX_FPrintF(out, "%s: %s\r\n", name.c_str(), value.c_str());
   }
   FCGX_PutS("\r\n", out);
-  FCGX_PutStr(body.data(), static_cast<int>(body.size()), out);
+  FCGX_PutStr(body->data(), static_cast<int>(body->size()), out);
 }
 
 }  // namespace seats

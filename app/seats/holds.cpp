@@ -34,9 +34,10 @@ constexpr const char* kTakeSeat =
     "  hold_expires_at = ? WHERE id = ?";
 
 // The caller's existence rides along with the row lock instead of costing a round trip.
-constexpr const char* kLockSeatForRelease = "SELECT status = 'SOLD', " SEATS_LIVE_HOLD
-                                            ", user_id, EXISTS (SELECT 1 FROM users WHERE id = ?) "
-                                            "FROM show_seats WHERE id = ? FOR UPDATE";
+constexpr const char* kLockSeatForRelease =
+    "SELECT status = 'SOLD', " SEATS_LIVE_HOLD
+    ", user_id, EXISTS (SELECT 1 FROM users WHERE id = ?), show_id "
+    "FROM show_seats WHERE id = ? FOR UPDATE";
 
 constexpr const char* kFreeSeat =
     "UPDATE show_seats SET status = 'AVAILABLE', user_id = NULL, locked_at = NULL, "
@@ -79,8 +80,8 @@ Hold lock_seat(Connection& db, const Settings& settings, int64_t user_id, int64_
   });
 }
 
-void release_seat(Connection& db, int64_t user_id, int64_t seat_id) {
-  with_retry([&] {
+int64_t release_seat(Connection& db, int64_t user_id, int64_t seat_id) {
+  return with_retry([&] {
     Transaction tx(db);
     Statement& seat = db.statement(kLockSeatForRelease);
     seat.run({user_id, seat_id});
@@ -99,8 +100,10 @@ void release_seat(Connection& db, int64_t user_id, int64_t seat_id) {
     if (held && !mine) throw ApiError(Err::NotLockHolder, "This seat is held by another customer");
     // Our own hold, live or lapsed, or a lapsed hold of someone else: free it now rather
     // than leave a stale row for the next reader.
+    int64_t show_id = seat.int64(4);
     if (mine || !held) db.statement(kFreeSeat).run({seat_id});
     tx.commit();
+    return show_id;
   });
 }
 

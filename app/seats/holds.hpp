@@ -20,7 +20,7 @@ struct Hold {
 Hold lock_seat(Connection& db, const Settings& settings, int64_t user_id, int64_t seat_id);
 
 // Frees the caller's hold on the seat. Already free (or lapsed) is fine; a seat SOLD or
-// held by someone else is not_lock_holder.
-void release_seat(Connection& db, int64_t user_id, int64_t seat_id);
+// held by someone else is not_lock_holder. Returns the seat's show.
+int64_t release_seat(Connection& db, int64_t user_id, int64_t seat_id);
 
 }  // namespace seats

@@ -5,7 +5,7 @@
 // nginx, FastCGI, JSON or JWT in between. Prints one JSON object.
 //
 //   db_ceiling MODE SECONDS THREADS USERS_FILE [options]
-//     MODE read : seat_map(random show in --shows LO-HI), anonymous, like GET .../seats
+//     MODE read : seat_states(random show in --shows LO-HI), the query behind GET .../seats
 //     MODE hold : lock_seat(random seat in --seats LO-HI) by that seat's user, then
 //                 release_seat of the same seat by the same user (each transaction counts,
 //                 as each of the two HTTP requests does in the holds scenario)
@@ -178,7 +178,7 @@ void run_thread(const Options& o, unsigned seed, const std::atomic<bool>& go,
           while (one.next()) {
           }
         } else if (o.mode == "read") {
-          auto grid = seats::seat_map(db, pick(o.show_lo, o.show_hi), 0);
+          auto grid = seats::seat_states(db, pick(o.show_lo, o.show_hi));
           if (grid.size() != 50) throw std::runtime_error("seat map without 50 seats");
         } else if (o.mode == "hold") {
           if (held_seat != 0) {

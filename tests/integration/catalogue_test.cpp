@@ -2,9 +2,13 @@
 // what the seat grid tells each caller about holds (API.md "Catalogue", "Operations").
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "support/api.hpp"
 #include "support/assertions.hpp"
 #include "support/env.hpp"
+#include "support/parallel.hpp"
 #include "support/seat_pool.hpp"
 #include "support/timeutil.hpp"
 #include "support/token.hpp"
@@ -26,6 +30,7 @@ class Health : public ApiTest {};
 class Movies : public ApiTest {};
 class Shows : public ApiTest {};
 class Seats : public ApiTest {};
+class SeatMapCopies : public ApiTest {};
 
 TEST_F(Health, AnswersOkWhenTheDatabaseAnswers) {
   const Response r = client.get("/api/v1/health");
@@ -241,6 +246,89 @@ TEST_F(Seats, SoldSeatReadsSoldForEveryone) {
     EXPECT_EQ(s["status"].string(), "SOLD") << s.dump();
     EXPECT_TRUE(HasExactKeys(s, kSeatKeys));
   }
+}
+
+// Each worker answers seat maps from a copy it keeps (app/handlers/seat_map_view.hpp).
+// These tests read with many requests at once so that every worker of the pool answers
+// some of them, and every worker has a fresh copy when the seat changes: a copy that
+// outlived the change would show in the next round of reads.
+constexpr int kParallelReads = 24;
+
+// Of kParallelReads simultaneous reads of the show, how many do not show `seat` as `status`.
+int ReadsNotShowing(std::int64_t show_id, std::int64_t seat_id, const std::string& status) {
+  const auto answers =
+      RunTogether(kParallelReads, [&](int, Client& c) { return c.get(ShowSeatsPath(show_id)); });
+  int wrong = 0;
+  for (const auto& r : answers) {
+    if (r.status != 200 || FindSeat(r.json, seat_id)["status"].string() != status) ++wrong;
+  }
+  return wrong;
+}
+
+TEST_F(SeatMapCopies, EveryChangeThroughTheApiShowsOnEveryWorkerAtOnce) {
+  const User u = RegisterUser("grid.copies");
+  const std::vector<Seat> seats = Pool().Take(2);
+  const std::int64_t show = seats[0].show_id;
+  const std::int64_t a = seats[0].id;
+  const std::int64_t b = seats[1].id;
+
+  ASSERT_EQ(ReadsNotShowing(show, a, "AVAILABLE"), 0);
+  ASSERT_TRUE(IsJson(Lock(client, u, a), 200));
+  EXPECT_EQ(ReadsNotShowing(show, a, "LOCKED"), 0) << "after PATCH lock";
+  ASSERT_TRUE(IsJson(Release(client, u, a), 200));
+  EXPECT_EQ(ReadsNotShowing(show, a, "AVAILABLE"), 0) << "after DELETE lock";
+  ASSERT_TRUE(IsJson(client.post(SeatLockPath(a), Auth(u.token)), 200));
+  EXPECT_EQ(ReadsNotShowing(show, a, "LOCKED"), 0) << "after POST lock";
+  ASSERT_TRUE(IsJson(
+      client.patch(SeatLockPath(a), JsonBody(Json::object().set("status", "AVAILABLE"), u.token)),
+      200));
+  EXPECT_EQ(ReadsNotShowing(show, a, "AVAILABLE"), 0) << "after PATCH status AVAILABLE";
+
+  MustLock(client, u, {b});
+  EXPECT_EQ(ReadsNotShowing(show, b, "LOCKED"), 0) << "after the lock before booking";
+  const std::int64_t booking = MustBook(client, u, show, {b});
+  EXPECT_EQ(ReadsNotShowing(show, b, "SOLD"), 0) << "after the booking";
+  ASSERT_TRUE(IsJson(Cancel(client, u, booking), 200));
+  EXPECT_EQ(ReadsNotShowing(show, b, "AVAILABLE"), 0) << "after the cancellation";
+}
+
+TEST_F(SeatMapCopies, LapsedHoldReadsAvailableOnEveryWorkerAtOnce) {
+  const User u = RegisterUser("grid.lapse");
+  const Seat seat = Pool().TakeOne();
+  const Response lock = Lock(client, u, seat.id);
+  ASSERT_TRUE(IsJson(lock, 200));
+  const TimePoint expires = ParseTime(lock.json["expires_at"].string());
+  // The copies are made in the last half second before the deadline and read again just
+  // after it (WaitForDbTimePast: 0.3-0.4 s), well within SEAT_MAP_CACHE_MS (1 s on the
+  // test stack): only the deadline itself can have retired them.
+  const auto warm_from = expires - std::chrono::milliseconds(450);
+  const auto warm_until = expires - std::chrono::milliseconds(200);
+  while (db().now() < warm_from) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  while (db().now() < warm_until) {
+    ASSERT_EQ(ReadsNotShowing(seat.show_id, seat.id, "LOCKED"), 0);
+  }
+  WaitForDbTimePast(db(), expires);
+  EXPECT_EQ(ReadsNotShowing(seat.show_id, seat.id, "AVAILABLE"), 0);
+}
+
+TEST_F(SeatMapCopies, ChangeMadeAroundTheApiShowsWithinSeatMapCacheMs) {
+  const User u = RegisterUser("grid.around");
+  const Seat seat = Pool().TakeOne();
+  ASSERT_EQ(ReadsNotShowing(seat.show_id, seat.id, "AVAILABLE"), 0);
+  // A hold written straight into the database, as another app host on it would.
+  db().exec("UPDATE show_seats SET status = 'LOCKED', user_id = " + Str(u.id) +
+            ", locked_at = NOW(6), hold_expires_at = NOW(6) + INTERVAL 60 SECOND "
+            "WHERE id = " +
+            Str(seat.id) + " AND status = 'AVAILABLE'");
+  const auto written = std::chrono::steady_clock::now();
+  const auto bound = std::chrono::milliseconds(settings().seat_map_cache_ms);
+  while (ReadsNotShowing(seat.show_id, seat.id, "LOCKED") != 0 &&
+         std::chrono::steady_clock::now() - written < bound + std::chrono::seconds(3)) {
+  }
+  const auto seen_after = std::chrono::steady_clock::now() - written;
+  EXPECT_LE(seen_after, bound + std::chrono::milliseconds(500))
+      << "SEAT_MAP_CACHE_MS=" << settings().seat_map_cache_ms;
+  EXPECT_TRUE(IsJson(Release(client, u, seat.id), 200)) << "the hold is the test user's";
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // A direct MariaDB connection for checking what the API left behind (read-only by intent:
-// the one write the suite makes is deleting a user it created itself).
+// the writes the suite makes are deleting a user it created itself, and one hold written
+// around the API to see how soon seat maps show it).
 #pragma once
 
 #include <cstdint>

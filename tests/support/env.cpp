@@ -32,6 +32,7 @@ const Settings& settings() {
       .token_ttl_seconds = EnvInt("TOKEN_TTL_SECONDS", 3600),
       .login_rate = EnvInt("LOGIN_RATE", 5),
       .jwt_secret = EnvOr("JWT_SECRET", ""),
+      .seat_map_cache_ms = EnvInt("SEAT_MAP_CACHE_MS", 1000),
   };
   return s;
 }

@@ -12,6 +12,7 @@ struct Settings {
   int token_ttl_seconds;   // TOKEN_TTL_SECONDS, default 3600
   int login_rate;          // LOGIN_RATE, default 5 (0 = limit off)
   std::string jwt_secret;  // JWT_SECRET, empty if unset (tests that forge with it then fail)
+  int seat_map_cache_ms;   // SEAT_MAP_CACHE_MS, default 1000
 };
 
 // Read once; a malformed integer throws std::runtime_error naming the variable.

@@ -43,6 +43,15 @@ TEST(Settings, BadNumbersNameTheVariable) {
             std::string::npos);
 }
 
+TEST(Settings, SeatMapCacheCanBeTurnedOffButNotMadeNegative) {
+  EXPECT_EQ(parse_settings({{"JWT_SECRET", kSecret}}).seat_map_cache_ms, 1000);
+  EXPECT_EQ(parse_settings({{"JWT_SECRET", kSecret}, {"SEAT_MAP_CACHE_MS", "0"}}).seat_map_cache_ms,
+            0);
+  EXPECT_NE(
+      error_of({{"JWT_SECRET", kSecret}, {"SEAT_MAP_CACHE_MS", "-1"}}).find("SEAT_MAP_CACHE_MS"),
+      std::string::npos);
+}
+
 TEST(Settings, SocketModeIsOctal) {
   EXPECT_EQ(
       parse_settings({{"JWT_SECRET", kSecret}, {"FCGI_SOCKET_MODE", "0600"}}).fcgi_socket_mode,

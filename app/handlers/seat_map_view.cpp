@@ -1,0 +1,102 @@
+#include "handlers/seat_map_view.hpp"
+
+#include <algorithm>
+
+#include "http/json.hpp"
+
+namespace seats {
+namespace {
+
+// Enough for every show of a busy week; past it the copies are dropped and rebuilt
+// (about 8 KiB each).
+constexpr size_t kMaxGrids = 256;
+
+// The seat's fixed members as jansson writes them, left open for "status".
+std::string opening(const SeatState& s) {
+  Json seat(json_pack("{s:I, s:o, s:o, s:I}", "id", static_cast<json_int_t>(s.id), "name",
+                      json_str(s.row + std::to_string(s.number)), "row", json_str(s.row), "number",
+                      static_cast<json_int_t>(s.number)));
+  std::string text = json_text(seat.get());
+  text.pop_back();  // the closing brace
+  text += ",\"status\":";
+  return text;
+}
+
+}  // namespace
+
+SeatMapView::SeatMapView(ShowVersions& versions, std::chrono::milliseconds max_age)
+    : versions_(versions), max_age_(max_age) {}
+
+const std::string& SeatMapView::body(Connection& db, int64_t show_id, int64_t viewer) {
+  // Both are taken before the read: a change committed while it runs then leaves the copy
+  // already outdated, never current with the old seats in it.
+  uint32_t version = versions_.get(show_id);
+  Clock::time_point now = Clock::now();
+  auto it = grids_.find(show_id);
+  if (it == grids_.end() || it->second.version != version || now >= it->second.fresh_until) {
+    std::vector<SeatState> states = seat_states(db, show_id);  // may throw show_not_found
+    if (it == grids_.end()) {
+      if (grids_.size() >= kMaxGrids) grids_.clear();
+      it = grids_.emplace(show_id, Grid{}).first;
+    }
+    it->second.version = version;
+    refresh(it->second, std::move(states), now);
+  }
+  const Grid& grid = it->second;
+  bool holds_some = viewer != 0 && std::any_of(grid.seats.begin(), grid.seats.end(),
+                                               [&](const Seat& s) { return s.holder == viewer; });
+  if (!holds_some) return grid.anonymous;
+  render(grid, viewer, personal_);
+  return personal_;
+}
+
+void SeatMapView::refresh(Grid& grid, std::vector<SeatState> states, Clock::time_point read_at) {
+  grid.fresh_until = read_at + max_age_;
+  bool same_seats = grid.seats.size() == states.size();
+  for (size_t i = 0; same_seats && i < states.size(); ++i) {
+    const Seat& had = grid.seats[i];
+    same_seats =
+        had.id == states[i].id && had.row == states[i].row && had.number == states[i].number;
+  }
+  if (!same_seats) grid.seats.assign(states.size(), Seat{});
+  for (size_t i = 0; i < states.size(); ++i) {
+    SeatState& state = states[i];
+    Seat& seat = grid.seats[i];
+    if (!same_seats) seat = Seat{state.id, state.row, state.number, opening(state), nullptr, 0, ""};
+    seat.status = &encoded_status(state.status);
+    seat.holder = state.holder;
+    seat.expires_at.clear();
+    if (!state.expires_at.empty()) {
+      seat.expires_at = json_text(Json(json_time(state.expires_at)).get());
+      auto lapses = read_at + std::chrono::microseconds(state.expires_in_us);
+      grid.fresh_until = std::min(grid.fresh_until, lapses);
+    }
+  }
+  render(grid, 0, grid.anonymous);
+}
+
+const std::string& SeatMapView::encoded_status(const std::string& status) {
+  auto it = statuses_.find(status);
+  if (it == statuses_.end()) {
+    it = statuses_.emplace(status, json_text(Json(json_str(status)).get())).first;
+  }
+  return it->second;
+}
+
+void SeatMapView::render(const Grid& grid, int64_t viewer, std::string& out) const {
+  out.clear();
+  out += '[';
+  for (const Seat& seat : grid.seats) {
+    if (out.size() > 1) out += ',';
+    out += seat.opening;
+    out += *seat.status;
+    if (viewer != 0 && seat.holder == viewer) {
+      out += ",\"held_by_me\":true,\"expires_at\":";
+      out += seat.expires_at;
+    }
+    out += '}';
+  }
+  out += ']';
+}
+
+}  // namespace seats
