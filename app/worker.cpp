@@ -114,6 +114,9 @@ Response dispatch(Context& ctx, const Router& router, FCGX_Request& fcgi, Reques
   } catch (const ApiError& e) {
     return problem_response(e.code(), e.detail());
   } catch (const DbError& e) {
+    // A write may have committed before the error: no worker may keep showing the seats
+    // as they were.
+    ctx.seat_maps.maybe_changed_any();
     std::fprintf(stderr, "event=db_error request_id=%s errno=%u kind=%d message=\"%s\"\n",
                  request.request_id.c_str(), e.number(), static_cast<int>(e.kind()), e.what());
     if (e.kind() == DbError::Kind::ConnectionLost) {
@@ -124,6 +127,7 @@ Response dispatch(Context& ctx, const Router& router, FCGX_Request& fcgi, Reques
     ctx.db.discard();
     return problem_response(Err::Internal, "Internal error");
   } catch (const std::exception& e) {
+    ctx.seat_maps.maybe_changed_any();  // as above: what was committed is unknown
     std::fprintf(stderr, "event=internal_error request_id=%s message=\"%s\"\n",
                  request.request_id.c_str(), e.what());
     return problem_response(Err::Internal, "Internal error");

@@ -65,6 +65,9 @@ Response handle_create_booking(Context& ctx, const Request& request, const Route
   const std::string& key = request.idempotency_key;
   check_idempotency_key(key);
   if (auto answer = claim_idempotency_key(ctx.db, user_id, key, body.canonical())) {
+    // The first attempt may have committed and then lost its worker before telling the
+    // other workers; this answer must not be contradicted by a stale seat map.
+    if (answer->status == 201) ctx.seat_maps.changed(booking.show_id);
     return replay(*answer);
   }
   try {

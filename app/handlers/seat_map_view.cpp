@@ -1,14 +1,15 @@
 #include "handlers/seat_map_view.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "http/json.hpp"
 
 namespace seats {
 namespace {
 
-// Enough for every show of a busy week; past it the copies are dropped and rebuilt
-// (about 8 KiB each).
+// Enough for every show of a busy week (about 13 KiB each); past it the copy that went
+// stale first makes room.
 constexpr size_t kMaxGrids = 256;
 
 // The seat's fixed members as jansson writes them, left open for "status".
@@ -16,6 +17,7 @@ std::string opening(const SeatState& s) {
   Json seat(json_pack("{s:I, s:o, s:o, s:I}", "id", static_cast<json_int_t>(s.id), "name",
                       json_str(s.row + std::to_string(s.number)), "row", json_str(s.row), "number",
                       static_cast<json_int_t>(s.number)));
+  if (!seat) throw std::runtime_error("cannot build the JSON of seat " + std::to_string(s.id));
   std::string text = json_text(seat.get());
   text.pop_back();  // the closing brace
   text += ",\"status\":";
@@ -36,7 +38,12 @@ const std::string& SeatMapView::body(Connection& db, int64_t show_id, int64_t vi
   if (it == grids_.end() || it->second.version != version || now >= it->second.fresh_until) {
     std::vector<SeatState> states = seat_states(db, show_id);  // may throw show_not_found
     if (it == grids_.end()) {
-      if (grids_.size() >= kMaxGrids) grids_.clear();
+      if (grids_.size() >= kMaxGrids) {
+        grids_.erase(
+            std::min_element(grids_.begin(), grids_.end(), [](const auto& a, const auto& b) {
+              return a.second.fresh_until < b.second.fresh_until;
+            }));
+      }
       it = grids_.emplace(show_id, Grid{}).first;
     }
     it->second.version = version;

@@ -20,11 +20,13 @@ namespace seats {
 // A copy is used again only while all of these hold:
 // - no worker of the pool has committed a change to the show's seats since it was read
 //   (ShowVersions; writers bump it after COMMIT and before they answer, so a client that
-//   has its 200 never reads the grid from before its own change);
+//   has its 200 never reads the grid from before its own change; a request that fails
+//   with a database error bumps every show, since its COMMIT may have landed);
 // - no hold in it has reached its deadline (measured from the database's own count of
 //   the time left, so expiry still follows the database clock);
-// - it is younger than max_age, which bounds how long a change made outside this pool
-//   (another app host, SQL by hand) can go unseen.
+// - it is younger than max_age, which bounds how long a change can go unseen when this
+//   pool never heard of it: made around it (another app host, SQL by hand), or by a
+//   worker killed between its COMMIT and its bump.
 // max_age 0 reads every request afresh.
 //
 // The JSON is produced by jansson once per seat (id, name, row and number never change)
@@ -40,6 +42,7 @@ class SeatMapView {
   const std::string& body(Connection& db, int64_t show_id, int64_t viewer);
   // Call after committing any change to the seats of `show_id`.
   void changed(int64_t show_id) { versions_.bump(show_id); }
+  void maybe_changed_any() { versions_.bump_all(); }
 
  private:
   struct Seat {
