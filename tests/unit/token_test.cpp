@@ -42,6 +42,26 @@ TEST(Token, ExpiredTokenIsRejected) {
   EXPECT_FALSE(tokens.verify(issued.token, kNow + 61));
 }
 
+// verify() remembers tokens it has accepted; what it remembers must not outlive `exp` or
+// vouch for any other text.
+TEST(Token, AcceptedTokenIsStillRejectedOnceExpiredAndOnlyItsExactTextIsRemembered) {
+  TokenService tokens(kSecret, 60);
+  IssuedToken issued = tokens.issue(42, kNow);
+  ASSERT_EQ(tokens.verify(issued.token, kNow + 1), 42);
+  ASSERT_EQ(tokens.verify(issued.token, kNow + 2), 42);
+  std::string tampered = issued.token;
+  char& first_of_signature = tampered[tampered.rfind('.') + 1];
+  first_of_signature = first_of_signature == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(tokens.verify(tampered, kNow + 2));
+  EXPECT_FALSE(tokens.verify(issued.token + ".", kNow + 2));
+  EXPECT_FALSE(tokens.verify(issued.token, kNow + 60));
+  EXPECT_FALSE(tokens.verify(issued.token, kNow + 61));
+  for (int user = 1; user <= 3000; ++user) {  // past the bound on remembered tokens
+    ASSERT_EQ(tokens.verify(tokens.issue(user, kNow).token, kNow + 1), user);
+  }
+  EXPECT_EQ(tokens.verify(tokens.issue(7, kNow).token, kNow + 1), 7);
+}
+
 TEST(Token, AlgNoneTokenIsRejected) {
   TokenService tokens(kSecret, 60);
   EXPECT_FALSE(tokens.verify(forge(R"({"sub":"1","exp":1800000000})", JWT_ALG_NONE, ""), kNow));
