@@ -8,6 +8,7 @@
 #include "catalogue/show_versions.hpp"
 #include "db/connection.hpp"
 #include "handlers/seat_map_view.hpp"
+#include "handlers/seat_refusals.hpp"
 #include "http/request.hpp"
 #include "settings.hpp"
 
@@ -22,7 +23,8 @@ class Context {
         db(config),
         passwords(config.bcrypt_cost),
         tokens(config.jwt_secret, config.token_ttl_seconds),
-        seat_maps(show_versions, std::chrono::milliseconds(config.seat_map_cache_ms)) {}
+        seat_maps(show_versions, std::chrono::milliseconds(config.seat_map_cache_ms)),
+        refusals(show_versions, std::chrono::milliseconds(config.seat_map_cache_ms)) {}
 
   // The caller's user id. 401 unless the bearer token is valid and its user still exists.
   int64_t authenticate(const Request& request);
@@ -41,6 +43,7 @@ class Context {
   PasswordHasher passwords;
   TokenService tokens;
   SeatMapView seat_maps;
+  SeatRefusals refusals;
 };
 
 }  // namespace seats

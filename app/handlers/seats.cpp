@@ -1,4 +1,5 @@
 #include "handlers/handlers.hpp"
+#include "handlers/seat_refusals.hpp"
 #include "http/json.hpp"
 #include "seats/holds.hpp"
 
@@ -21,10 +22,46 @@ Response released(int64_t seat_id) {
                                       static_cast<json_int_t>(seat_id)));
 }
 
+// The answer a transaction would give when the seat is known to be sold or someone
+// else's (SeatRefusals): the same codes and words as seats/holds.cpp.
+void refuse_if_known(Context& ctx, LockAction action, int64_t user_id, int64_t seat_id) {
+  auto reason = ctx.refusals.known(seat_id, user_id);
+  if (!reason) return;
+  Err code = action == LockAction::Lock ? Err::SeatUnavailable : Err::NotLockHolder;
+  throw ApiError(code, *reason == SeatRefusals::Reason::Sold
+                           ? "This seat is sold"
+                           : "This seat is held by another customer");
+}
+
+// Runs the hold or release transaction and remembers a refusal for the seat's next callers.
+template <typename Body>
+auto remembering_refusals(Context& ctx, int64_t seat_id, Body&& run) {
+  SeatRefusals::Before before = ctx.refusals.before(seat_id);
+  SeatSeen seen;
+  try {
+    return run(&seen);
+  } catch (const ApiError& e) {
+    if (e.code() == Err::SeatUnavailable || e.code() == Err::NotLockHolder) {
+      ctx.refusals.remember(seat_id, before, seen);
+    }
+    throw;
+  }
+}
+
+Response release(Context& ctx, int64_t user_id, int64_t seat_id) {
+  refuse_if_known(ctx, LockAction::Release, user_id, seat_id);
+  int64_t show_id = remembering_refusals(
+      ctx, seat_id, [&](SeatSeen* seen) { return release_seat(ctx.db, user_id, seat_id, seen); });
+  ctx.seat_maps.changed(show_id);
+  return released(seat_id);
+}
+
 }  // namespace
 
 // Both transactions below refuse a user who no longer exists (401), so the token alone is
-// checked up front; a bad body must still not hide a 401, which comes first.
+// checked up front; a bad body must still not hide a 401, which comes first. A refusal
+// remembered for the seat skips both the transaction and that check: a deleted user's
+// token that is still valid can hear 409 there instead of 401.
 Response handle_lock_seat(Context& ctx, const Request& request, const RouteParams& params) {
   int64_t user_id = ctx.token_user(request);
   LockAction action;
@@ -34,11 +71,11 @@ Response handle_lock_seat(Context& ctx, const Request& request, const RouteParam
     ctx.require_user(user_id);
     throw;
   }
-  if (action == LockAction::Release) {
-    ctx.seat_maps.changed(release_seat(ctx.db, user_id, params.id));
-    return released(params.id);
-  }
-  Hold hold = lock_seat(ctx.db, ctx.settings, user_id, params.id);
+  if (action == LockAction::Release) return release(ctx, user_id, params.id);
+  refuse_if_known(ctx, LockAction::Lock, user_id, params.id);
+  Hold hold = remembering_refusals(ctx, params.id, [&](SeatSeen* seen) {
+    return lock_seat(ctx.db, ctx.settings, user_id, params.id, seen);
+  });
   ctx.seat_maps.changed(hold.show_id);
   return json_response(200, json_pack("{s:s, s:I, s:I, s:o}", "message", "Locked", "seat_id",
                                       static_cast<json_int_t>(hold.seat_id), "show_id",
@@ -47,9 +84,7 @@ Response handle_lock_seat(Context& ctx, const Request& request, const RouteParam
 }
 
 Response handle_release_seat(Context& ctx, const Request& request, const RouteParams& params) {
-  int64_t user_id = ctx.token_user(request);
-  ctx.seat_maps.changed(release_seat(ctx.db, user_id, params.id));
-  return released(params.id);
+  return release(ctx, ctx.token_user(request), params.id);
 }
 
 }  // namespace seats

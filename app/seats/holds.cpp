@@ -20,14 +20,19 @@ constexpr const char* kLockUser = "SELECT id FROM users WHERE id = ? FOR UPDATE"
 // under READ COMMITTED those subqueries are plain reads of the latest committed rows
 // (they lock nothing, so holds on one show never queue on the show's row), and no new
 // hold of the caller's can commit meanwhile, since those queue on the user row we hold.
+// Times left are in microseconds by the database clock; the show has started when its
+// start is not after UTC_TIMESTAMP() (whole seconds, as everywhere else).
+#define SEATS_SHOW_STARTS_IN                                                                   \
+  "(SELECT TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(), start_time) FROM shows WHERE shows.id " \
+  "= seat.show_id)"
+#define SEATS_HELD_FOR "TIMESTAMPDIFF(MICROSECOND, NOW(6), seat.hold_expires_at)"
+
 constexpr const char* kLockSeat =
     "SELECT seat.show_id, seat.status = 'SOLD', " SEATS_LIVE_HOLD
-    ", seat.user_id, seat.hold_expires_at, NOW(6) + INTERVAL ? SECOND, "
-    "  (SELECT start_time <= UTC_TIMESTAMP() FROM shows WHERE shows.id = seat.show_id), "
-    "  (SELECT COUNT(*) FROM show_seats mine "
+    ", seat.user_id, seat.hold_expires_at, NOW(6) + INTERVAL ? SECOND, " SEATS_SHOW_STARTS_IN
+    ", (SELECT COUNT(*) FROM show_seats mine "
     "   WHERE mine.user_id = ? AND mine.show_id = seat.show_id AND " SEATS_LIVE_HOLD
-    ") "
-    "FROM show_seats seat WHERE seat.id = ? FOR UPDATE";
+    "), " SEATS_HELD_FOR " FROM show_seats seat WHERE seat.id = ? FOR UPDATE";
 
 constexpr const char* kTakeSeat =
     "UPDATE show_seats SET status = 'LOCKED', user_id = ?, locked_at = NOW(6), "
@@ -35,9 +40,9 @@ constexpr const char* kTakeSeat =
 
 // The caller's existence rides along with the row lock instead of costing a round trip.
 constexpr const char* kLockSeatForRelease =
-    "SELECT status = 'SOLD', " SEATS_LIVE_HOLD
-    ", user_id, EXISTS (SELECT 1 FROM users WHERE id = ?), show_id "
-    "FROM show_seats WHERE id = ? FOR UPDATE";
+    "SELECT seat.status = 'SOLD', " SEATS_LIVE_HOLD
+    ", seat.user_id, EXISTS (SELECT 1 FROM users WHERE id = ?), seat.show_id, " SEATS_HELD_FOR
+    ", " SEATS_SHOW_STARTS_IN " FROM show_seats seat WHERE seat.id = ? FOR UPDATE";
 
 constexpr const char* kFreeSeat =
     "UPDATE show_seats SET status = 'AVAILABLE', user_id = NULL, locked_at = NULL, "
@@ -45,7 +50,8 @@ constexpr const char* kFreeSeat =
 
 }  // namespace
 
-Hold lock_seat(Connection& db, const Settings& settings, int64_t user_id, int64_t seat_id) {
+Hold lock_seat(Connection& db, const Settings& settings, int64_t user_id, int64_t seat_id,
+               SeatSeen* seen) {
   return with_retry([&] {
     Transaction tx(db);
     Statement& user = db.statement(kLockUser);
@@ -61,8 +67,13 @@ Hold lock_seat(Connection& db, const Settings& settings, int64_t user_id, int64_
     bool held_by_me = held && !seat.is_null(3) && seat.int64(3) == user_id;
     std::string current_deadline = seat.text(4);
     std::string new_deadline = seat.text(5);
-    bool show_started = seat.flag(6);
+    int64_t starts_in_us = seat.int64(6);
+    bool show_started = starts_in_us <= 0;
     int64_t my_live_holds = seat.int64(7);
+    if (seen) {
+      int64_t holder = seat.is_null(3) ? 0 : seat.int64(3);
+      *seen = {show_id, sold, held, holder, held ? seat.int64(8) : 0, starts_in_us};
+    }
 
     if (show_started) throw ApiError(Err::ShowStarted, "This show has already started");
     if (held_by_me) return Hold{seat_id, show_id, current_deadline};
@@ -80,7 +91,7 @@ Hold lock_seat(Connection& db, const Settings& settings, int64_t user_id, int64_
   });
 }
 
-int64_t release_seat(Connection& db, int64_t user_id, int64_t seat_id) {
+int64_t release_seat(Connection& db, int64_t user_id, int64_t seat_id, SeatSeen* seen) {
   return with_retry([&] {
     Transaction tx(db);
     Statement& seat = db.statement(kLockSeatForRelease);
@@ -96,11 +107,15 @@ int64_t release_seat(Connection& db, int64_t user_id, int64_t seat_id) {
     bool sold = seat.flag(0);
     bool held = seat.flag(1);
     bool mine = !seat.is_null(2) && seat.int64(2) == user_id;
+    int64_t show_id = seat.int64(4);
+    if (seen) {
+      int64_t holder = seat.is_null(2) ? 0 : seat.int64(2);
+      *seen = {show_id, sold, held, holder, held ? seat.int64(5) : 0, seat.int64(6)};
+    }
     if (sold) throw ApiError(Err::NotLockHolder, "This seat is sold");
     if (held && !mine) throw ApiError(Err::NotLockHolder, "This seat is held by another customer");
     // Our own hold, live or lapsed, or a lapsed hold of someone else: free it now rather
     // than leave a stale row for the next reader.
-    int64_t show_id = seat.int64(4);
     if (mine || !held) db.statement(kFreeSeat).run({seat_id});
     tx.commit();
     return show_id;

@@ -14,13 +14,27 @@ struct Hold {
   std::string expires_at;  // UTC, as the database gives it
 };
 
+// What a hold or release found on the seat's row while it held the row lock: for the
+// caller to remember a refusal by (SeatRefusals), since nothing changed.
+struct SeatSeen {
+  int64_t show_id = 0;
+  bool sold = false;
+  bool held = false;         // a live hold
+  int64_t holder = 0;        // its user (0 if that user is gone)
+  int64_t held_for_us = 0;   // until its deadline, by the database clock
+  int64_t starts_in_us = 0;  // until the show starts (<= 0: started)
+};
+
 // Gives `user_id` a hold on the seat, or returns the hold they already have (same
 // deadline: a retry is safe and a hold cannot be stretched). Fails with seat_not_found,
-// show_started, seat_unavailable or hold_limit_reached.
-Hold lock_seat(Connection& db, const Settings& settings, int64_t user_id, int64_t seat_id);
+// show_started, seat_unavailable or hold_limit_reached. Fills `seen` once the seat's row
+// has been read.
+Hold lock_seat(Connection& db, const Settings& settings, int64_t user_id, int64_t seat_id,
+               SeatSeen* seen = nullptr);
 
 // Frees the caller's hold on the seat. Already free (or lapsed) is fine; a seat SOLD or
-// held by someone else is not_lock_holder. Returns the seat's show.
-int64_t release_seat(Connection& db, int64_t user_id, int64_t seat_id);
+// held by someone else is not_lock_holder. Returns the seat's show. Fills `seen` once the
+// seat's row has been read.
+int64_t release_seat(Connection& db, int64_t user_id, int64_t seat_id, SeatSeen* seen = nullptr);
 
 }  // namespace seats

@@ -2,7 +2,9 @@
 // must never happen (two holders, a seat in two bookings, a user over the hold limit).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <latch>
 #include <map>
 #include <mutex>
@@ -13,6 +15,7 @@
 #include "support/env.hpp"
 #include "support/parallel.hpp"
 #include "support/seat_pool.hpp"
+#include "support/timeutil.hpp"
 
 namespace seats_test {
 namespace {
@@ -211,6 +214,89 @@ TEST_F(Race, HoldLimitHoldsWhenAllHoldsArriveAtOnce) {
                            Str(u.id)),
               max);
   }
+}
+
+// Workers remember seats they found taken (app/handlers/seat_refusals.hpp) and refuse the
+// next callers without a transaction. Each test below has every worker remember a seat,
+// frees it in one of the ways there are, and races for it at once: exactly one caller
+// must win. A remembered refusal that outlived the change would leave no winner.
+class RaceAfterRefusals : public ApiTest {
+ protected:
+  // Several callers per worker of the main pool (stack.env's WORKERS).
+  static int Racers() { return std::max(24, 3 * EnvInt("WORKERS", 4)); }
+
+  void SetUp() override { users_ = RegisterUsers(Racers(), "race.refusals"); }
+
+  // One round of holds (or releases) of `seat` by every racer at once, all refused with
+  // `code`. The first round teaches each worker the seat's show; later ones are remembered.
+  void RefusedRound(std::int64_t seat, bool release, const std::string& code) {
+    const auto answers = RunTogether(Racers(), [&](int i, Client& c) {
+      const User& u = users_[static_cast<std::size_t>(i)];
+      return release ? Release(c, u, seat) : Lock(c, u, seat);
+    });
+    const Tally tally = TallyOf(answers);
+    ASSERT_EQ(tally.Count("409 " + code), Racers()) << tally.Describe();
+  }
+
+  void ExpectOneWinner(std::int64_t seat) {
+    const Tally tally = TallyOf(RunTogether(Racers(), [&](int i, Client& c) {
+      return Lock(c, users_[static_cast<std::size_t>(i)], seat);
+    }));
+    EXPECT_EQ(tally.Count("200"), 1) << tally.Describe();
+    EXPECT_EQ(tally.Count("409 seat_unavailable"), Racers() - 1) << tally.Describe();
+  }
+
+  std::vector<User> users_;
+};
+
+TEST_F(RaceAfterRefusals, SeatReleasedByItsHolderHasOneWinner) {
+  const User holder = RegisterUser("race.refusals.holder");
+  const Seat seat = Pool().TakeOne();
+  const Response lock = Lock(client, holder, seat.id);
+  ASSERT_TRUE(IsJson(lock, 200));
+  for (int round = 0; round < 3; ++round) {
+    RefusedRound(seat.id, /*release=*/false, "seat_unavailable");
+    RefusedRound(seat.id, /*release=*/true, "not_lock_holder");
+  }
+  const Response again = Lock(client, holder, seat.id);
+  ASSERT_TRUE(IsJson(again, 200)) << "a remembered refusal refused the holder";
+  EXPECT_EQ(again.json["expires_at"].string(), lock.json["expires_at"].string());
+  ASSERT_TRUE(IsJson(Release(client, holder, seat.id), 200));
+  ExpectOneWinner(seat.id);
+}
+
+TEST_F(RaceAfterRefusals, LapsedHoldHasOneWinner) {
+  // A worker remembers a refusal once (later ones come from memory), so the teaching
+  // starts shortly before the deadline: the race just after it is then well within
+  // SEAT_MAP_CACHE_MS (1 s on the test stack) of what was remembered.
+  constexpr auto kTeachFrom = std::chrono::milliseconds(450);  // before the deadline
+  constexpr auto kTeachUntil = std::chrono::milliseconds(250);
+  const User holder = RegisterUser("race.refusals.lapse");
+  const Seat seat = Pool().TakeOne();
+  const Response lock = Lock(client, holder, seat.id);
+  ASSERT_TRUE(IsJson(lock, 200));
+  const TimePoint expires = ParseTime(lock.json["expires_at"].string());
+  while (db().now() < expires - kTeachFrom) std::this_thread::sleep_for(kTeachFrom / 20);
+  int rounds = 0;
+  while (db().now() < expires - kTeachUntil) {
+    RefusedRound(seat.id, /*release=*/false, "seat_unavailable");
+    ++rounds;
+  }
+  ASSERT_GT(rounds, 1) << "too little of the hold was left to teach the workers";
+  WaitForDbTimePast(db(), expires);
+  ExpectOneWinner(seat.id);
+}
+
+TEST_F(RaceAfterRefusals, SeatSoldThenCancelledHasOneWinner) {
+  const User buyer = RegisterUser("race.refusals.buyer");
+  const Seat seat = Pool().TakeOne();
+  MustLock(client, buyer, {seat.id});
+  const std::int64_t booking = MustBook(client, buyer, seat.show_id, {seat.id});
+  for (int round = 0; round < 3; ++round) {
+    RefusedRound(seat.id, /*release=*/false, "seat_unavailable");
+  }
+  ASSERT_TRUE(IsJson(Cancel(client, buyer, booking), 200));
+  ExpectOneWinner(seat.id);
 }
 
 }  // namespace
