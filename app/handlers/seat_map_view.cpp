@@ -8,8 +8,7 @@
 namespace seats {
 namespace {
 
-// Enough for every show of a busy week (about 13 KiB each); past it the copy that went
-// stale first makes room.
+// Enough for every show of a busy week; past it the copy that went stale first makes room.
 constexpr size_t kMaxGrids = 256;
 
 // The seat's fixed members as jansson writes them, left open for "status".
@@ -47,39 +46,72 @@ const std::string& SeatMapView::body(Connection& db, int64_t show_id, int64_t vi
       it = grids_.emplace(show_id, Grid{}).first;
     }
     it->second.version = version;
-    refresh(it->second, std::move(states), now);
+    refresh(it->second, states, now);
   }
   const Grid& grid = it->second;
   bool holds_some = viewer != 0 && std::any_of(grid.seats.begin(), grid.seats.end(),
                                                [&](const Seat& s) { return s.holder == viewer; });
   if (!holds_some) return grid.anonymous;
-  render(grid, viewer, personal_);
+  render_for(grid, viewer, personal_);
   return personal_;
 }
 
-void SeatMapView::refresh(Grid& grid, std::vector<SeatState> states, Clock::time_point read_at) {
-  grid.fresh_until = read_at + max_age_;
-  bool same_seats = grid.seats.size() == states.size();
-  for (size_t i = 0; same_seats && i < states.size(); ++i) {
-    const Seat& had = grid.seats[i];
-    same_seats =
-        had.id == states[i].id && had.row == states[i].row && had.number == states[i].number;
+void SeatMapView::refresh(Grid& grid, const std::vector<SeatState>& states,
+                          Clock::time_point read_at) {
+  bool same_seats = grid.seats.size() == states.size() &&
+                    std::equal(states.begin(), states.end(), grid.seats.begin(),
+                               [](const SeatState& a, const Seat& b) { return a.id == b.id; });
+  if (same_seats) {
+    restatus(grid, states);
+  } else {
+    build(grid, states);
   }
-  if (!same_seats) grid.seats.assign(states.size(), Seat{});
+  grid.fresh_until = read_at + max_age_;
   for (size_t i = 0; i < states.size(); ++i) {
-    SeatState& state = states[i];
     Seat& seat = grid.seats[i];
-    if (!same_seats) seat = Seat{state.id, state.row, state.number, opening(state), nullptr, 0, ""};
-    seat.status = &encoded_status(state.status);
-    seat.holder = state.holder;
+    seat.holder = states[i].holder;
     seat.expires_at.clear();
-    if (!state.expires_at.empty()) {
-      seat.expires_at = json_text(Json(json_time(state.expires_at)).get());
-      auto lapses = read_at + std::chrono::microseconds(state.expires_in_us);
+    if (!states[i].expires_at.empty()) {
+      seat.expires_at = json_text(Json(json_time(states[i].expires_at)).get());
+      auto lapses = read_at + std::chrono::microseconds(states[i].expires_in_us);
       grid.fresh_until = std::min(grid.fresh_until, lapses);
     }
   }
-  render(grid, 0, grid.anonymous);
+}
+
+void SeatMapView::build(Grid& grid, const std::vector<SeatState>& states) {
+  grid.seats.assign(states.size(), Seat{0, 0, nullptr, 0, ""});
+  std::string& out = scratch_;
+  out = "[";
+  for (size_t i = 0; i < states.size(); ++i) {
+    Seat& seat = grid.seats[i];
+    if (i > 0) out += ',';
+    out += opening(states[i]);
+    seat.id = states[i].id;
+    seat.status = &encoded_status(states[i].status);
+    seat.status_at = out.size();
+    out += *seat.status;
+    out += '}';
+  }
+  out += ']';
+  grid.anonymous = out;
+}
+
+// The text between two statuses never changes: copy it, and put the new statuses between.
+void SeatMapView::restatus(Grid& grid, const std::vector<SeatState>& states) {
+  std::string& out = scratch_;
+  out.clear();
+  size_t from = 0;
+  for (size_t i = 0; i < states.size(); ++i) {
+    Seat& seat = grid.seats[i];
+    out.append(grid.anonymous, from, seat.status_at - from);
+    from = seat.status_at + seat.status->size();
+    seat.status = &encoded_status(states[i].status);
+    seat.status_at = out.size();
+    out += *seat.status;
+  }
+  out.append(grid.anonymous, from);
+  grid.anonymous = out;
 }
 
 const std::string& SeatMapView::encoded_status(const std::string& status) {
@@ -90,20 +122,18 @@ const std::string& SeatMapView::encoded_status(const std::string& status) {
   return it->second;
 }
 
-void SeatMapView::render(const Grid& grid, int64_t viewer, std::string& out) const {
+void SeatMapView::render_for(const Grid& grid, int64_t viewer, std::string& out) const {
   out.clear();
-  out += '[';
+  size_t from = 0;
   for (const Seat& seat : grid.seats) {
-    if (out.size() > 1) out += ',';
-    out += seat.opening;
-    out += *seat.status;
-    if (viewer != 0 && seat.holder == viewer) {
-      out += ",\"held_by_me\":true,\"expires_at\":";
-      out += seat.expires_at;
-    }
-    out += '}';
+    if (seat.holder != viewer) continue;
+    size_t after_status = seat.status_at + seat.status->size();
+    out.append(grid.anonymous, from, after_status - from);
+    out += ",\"held_by_me\":true,\"expires_at\":";
+    out += seat.expires_at;
+    from = after_status;
   }
-  out += ']';
+  out.append(grid.anonymous, from);
 }
 
 }  // namespace seats

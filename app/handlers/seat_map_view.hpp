@@ -31,6 +31,7 @@ namespace seats {
 //
 // The JSON is produced by jansson once per seat (id, name, row and number never change)
 // and once per status value, then joined: a grid is assembled, not built and serialised.
+// A copy is its body text plus where each status sits in it (about 7 KiB a show).
 class SeatMapView {
  public:
   using Clock = std::chrono::steady_clock;
@@ -45,30 +46,33 @@ class SeatMapView {
   void maybe_changed_any() { versions_.bump_all(); }
 
  private:
+  // A seat is its slice of the grid's JSON text plus what may change: the text keeps the
+  // fixed members, and a refresh copies it around the new status values.
   struct Seat {
     int64_t id;
-    std::string row;
-    int64_t number;
-    std::string opening;  // {"id":..,"name":..,"row":..,"number":..,"status":
+    int64_t holder;  // of a live hold, else 0
     const std::string* status;
-    int64_t holder;
+    size_t status_at;        // where its status value starts in Grid::anonymous
     std::string expires_at;  // RFC 3339 JSON string, live holds only
   };
   struct Grid {
     uint32_t version = 0;
     Clock::time_point fresh_until;
     std::vector<Seat> seats;
-    std::string anonymous;
+    std::string anonymous;  // the body for anyone who holds none of its seats
   };
 
-  void refresh(Grid& grid, std::vector<SeatState> states, Clock::time_point read_at);
+  void refresh(Grid& grid, const std::vector<SeatState>& states, Clock::time_point read_at);
+  void build(Grid& grid, const std::vector<SeatState>& states);
+  void restatus(Grid& grid, const std::vector<SeatState>& states);
   const std::string& encoded_status(const std::string& status);
-  void render(const Grid& grid, int64_t viewer, std::string& out) const;
+  void render_for(const Grid& grid, int64_t viewer, std::string& out) const;
 
   ShowVersions& versions_;
   std::chrono::milliseconds max_age_;
   std::unordered_map<int64_t, Grid> grids_;
   std::unordered_map<std::string, std::string> statuses_;  // "SOLD" -> "\"SOLD\""
+  std::string scratch_;
   std::string personal_;
 };
 
