@@ -6,6 +6,7 @@ def median: map(select(. != null)) | sort |
   if length == 0 then null
   elif length % 2 == 1 then .[(length - 1) / 2]
   else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+def r0: if . == null then null else round end;
 def r1: if . == null then null else (. * 10 | round) / 10 end;
 def r3: if . == null then null else (. * 1000 | round) / 1000 end;
 def ratio($a; $b): if $a == null or $b == null or $b == 0 then null else ($a / $b | r3) end;
@@ -30,12 +31,14 @@ $runs as $all
       app_pss_kb: (map(.mem.app_pss_kb // null) | max),
       db_rss_kb: (map(.mem.db_rss_kb // null) | max),
       total_rss_kb: (map(.mem.total_rss_kb // null) | max),
-      load1: (map(.load1) | median),
-      cpu_us_per_req: {nginx: (map(.cpu.nginx_us) | median), seatd: (map(.cpu.seatd_us) | median),
-                       mariadb: (map(.cpu.mariadb_us) | median),
-                       client: (map(.cpu.client_us) | median),
-                       machine: (map(.cpu.machine_us) | median),
-                       foreign_pct: (map(.cpu.foreign_pct) | median)},
+      load1: (map(.load1) | median | r3),
+      # With an even number of rounds a median is a mean: round it like the rest.
+      cpu_us_per_req: {nginx: (map(.cpu.nginx_us) | median | r0),
+                       seatd: (map(.cpu.seatd_us) | median | r0),
+                       mariadb: (map(.cpu.mariadb_us) | median | r0),
+                       client: (map(.cpu.client_us) | median | r0),
+                       machine: (map(.cpu.machine_us) | median | r0),
+                       foreign_pct: (map(.cpu.foreign_pct) | median | r1)},
       idle: (map(.idle // empty) | if length == 0 then null else {
         runs: length, clean: all(.clean), requested: .[0].requested,
         final_ok_min: (map(.final_ok) | min),
@@ -113,7 +116,7 @@ $runs as $all
     load: {uptime_at_start: $uptime, loadavg_start: $loadavg_start, loadavg_end: $loadavg_end},
     settings: {rounds: $rounds, duration_s: $duration, quick: ($quick == 1), connections: $conns,
                seatd_workers: $workers, login_workers: $login_workers, wrk_threads: $wrk_threads,
-               nginx_workers: $nproc, upstream_keepalive: $upstream_keepalive,
+               nginx_workers: $nginx_workers, upstream_keepalive: $upstream_keepalive,
                idle_clients: $idle_clients, hold_seconds: 600, login_rate: 0, api_rate: 0,
                elapsed_s: $elapsed},
     ceilings: {

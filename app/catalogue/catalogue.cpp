@@ -20,7 +20,8 @@ constexpr const char* kSeatMap =
     " THEN 'AVAILABLE' ELSE status END, "
     "  " SEATS_LIVE_HOLD
     ", user_id, hold_expires_at, "
-    "  TIMESTAMPDIFF(MICROSECOND, NOW(6), hold_expires_at) "
+    "  " SEATS_HOLD_TIME_LEFT
+    " "
     "FROM show_seats WHERE show_id = ? ORDER BY seat_row, seat_number";
 
 }  // namespace

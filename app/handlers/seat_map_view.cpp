@@ -1,6 +1,7 @@
 #include "handlers/seat_map_view.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <stdexcept>
 
 #include "http/json.hpp"
@@ -21,6 +22,10 @@ std::string opening(const SeatState& s) {
   text.pop_back();  // the closing brace
   text += ",\"status\":";
   return text;
+}
+
+uint64_t fixed_members(const SeatState& s) {
+  return std::hash<std::string>{}(s.row) ^ (static_cast<uint64_t>(s.number) * 0x9e3779b97f4a7c15);
 }
 
 }  // namespace
@@ -58,9 +63,12 @@ const std::string& SeatMapView::body(Connection& db, int64_t show_id, int64_t vi
 
 void SeatMapView::refresh(Grid& grid, const std::vector<SeatState>& states,
                           Clock::time_point read_at) {
-  bool same_seats = grid.seats.size() == states.size() &&
+  // A new copy has no text yet, even for a show without seats.
+  bool same_seats = !grid.anonymous.empty() && grid.seats.size() == states.size() &&
                     std::equal(states.begin(), states.end(), grid.seats.begin(),
-                               [](const SeatState& a, const Seat& b) { return a.id == b.id; });
+                               [](const SeatState& a, const Seat& b) {
+                                 return a.id == b.id && fixed_members(a) == b.fixed;
+                               });
   if (same_seats) {
     restatus(grid, states);
   } else {
@@ -80,7 +88,7 @@ void SeatMapView::refresh(Grid& grid, const std::vector<SeatState>& states,
 }
 
 void SeatMapView::build(Grid& grid, const std::vector<SeatState>& states) {
-  grid.seats.assign(states.size(), Seat{0, 0, nullptr, 0, ""});
+  grid.seats.assign(states.size(), Seat{0, 0, 0, nullptr, 0, ""});
   std::string& out = scratch_;
   out = "[";
   for (size_t i = 0; i < states.size(); ++i) {
@@ -88,6 +96,7 @@ void SeatMapView::build(Grid& grid, const std::vector<SeatState>& states) {
     if (i > 0) out += ',';
     out += opening(states[i]);
     seat.id = states[i].id;
+    seat.fixed = fixed_members(states[i]);
     seat.status = &encoded_status(states[i].status);
     seat.status_at = out.size();
     out += *seat.status;

@@ -50,6 +50,7 @@ class SeatMapView {
   // fixed members, and a refresh copies it around the new status values.
   struct Seat {
     int64_t id;
+    uint64_t fixed;  // a hash of row and number: a seat renamed by hand rebuilds the text
     int64_t holder;  // of a live hold, else 0
     const std::string* status;
     size_t status_at;        // where its status value starts in Grid::anonymous

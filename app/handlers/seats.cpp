@@ -23,14 +23,11 @@ Response released(int64_t seat_id) {
 }
 
 // The answer a transaction would give when the seat is known to be sold or someone
-// else's (SeatRefusals): the same codes and words as seats/holds.cpp.
+// else's (SeatRefusals).
 void refuse_if_known(Context& ctx, LockAction action, int64_t user_id, int64_t seat_id) {
-  auto reason = ctx.refusals.known(seat_id, user_id);
-  if (!reason) return;
-  Err code = action == LockAction::Lock ? Err::SeatUnavailable : Err::NotLockHolder;
-  throw ApiError(code, *reason == SeatRefusals::Reason::Sold
-                           ? "This seat is sold"
-                           : "This seat is held by another customer");
+  if (auto reason = ctx.refusals.known(seat_id, user_id)) {
+    refuse_taken_seat(action == LockAction::Release, *reason == SeatRefusals::Reason::Sold);
+  }
 }
 
 // Runs the hold or release transaction and remembers a refusal for the seat's next callers.

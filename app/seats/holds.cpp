@@ -20,19 +20,18 @@ constexpr const char* kLockUser = "SELECT id FROM users WHERE id = ? FOR UPDATE"
 // under READ COMMITTED those subqueries are plain reads of the latest committed rows
 // (they lock nothing, so holds on one show never queue on the show's row), and no new
 // hold of the caller's can commit meanwhile, since those queue on the user row we hold.
-// Times left are in microseconds by the database clock; the show has started when its
-// start is not after UTC_TIMESTAMP() (whole seconds, as everywhere else).
-#define SEATS_SHOW_STARTS_IN                                                                   \
-  "(SELECT TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(), start_time) FROM shows WHERE shows.id " \
+// Microseconds until the show starts; it has started when that is not positive. Against
+// UTC_TIMESTAMP(6), so that the moment it reaches 0 is the start to the microsecond.
+#define SEATS_SHOW_STARTS_IN                                                                    \
+  "(SELECT TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6), start_time) FROM shows WHERE shows.id " \
   "= seat.show_id)"
-#define SEATS_HELD_FOR "TIMESTAMPDIFF(MICROSECOND, NOW(6), seat.hold_expires_at)"
 
 constexpr const char* kLockSeat =
     "SELECT seat.show_id, seat.status = 'SOLD', " SEATS_LIVE_HOLD
     ", seat.user_id, seat.hold_expires_at, NOW(6) + INTERVAL ? SECOND, " SEATS_SHOW_STARTS_IN
     ", (SELECT COUNT(*) FROM show_seats mine "
     "   WHERE mine.user_id = ? AND mine.show_id = seat.show_id AND " SEATS_LIVE_HOLD
-    "), " SEATS_HELD_FOR " FROM show_seats seat WHERE seat.id = ? FOR UPDATE";
+    "), " SEATS_HOLD_TIME_LEFT " FROM show_seats seat WHERE seat.id = ? FOR UPDATE";
 
 constexpr const char* kTakeSeat =
     "UPDATE show_seats SET status = 'LOCKED', user_id = ?, locked_at = NOW(6), "
@@ -41,7 +40,7 @@ constexpr const char* kTakeSeat =
 // The caller's existence rides along with the row lock instead of costing a round trip.
 constexpr const char* kLockSeatForRelease =
     "SELECT seat.status = 'SOLD', " SEATS_LIVE_HOLD
-    ", seat.user_id, EXISTS (SELECT 1 FROM users WHERE id = ?), seat.show_id, " SEATS_HELD_FOR
+    ", seat.user_id, EXISTS (SELECT 1 FROM users WHERE id = ?), seat.show_id, " SEATS_HOLD_TIME_LEFT
     ", " SEATS_SHOW_STARTS_IN " FROM show_seats seat WHERE seat.id = ? FOR UPDATE";
 
 constexpr const char* kFreeSeat =
@@ -49,6 +48,11 @@ constexpr const char* kFreeSeat =
     "  hold_expires_at = NULL WHERE id = ? AND status = 'LOCKED'";
 
 }  // namespace
+
+void refuse_taken_seat(bool releasing, bool sold) {
+  throw ApiError(releasing ? Err::NotLockHolder : Err::SeatUnavailable,
+                 sold ? "This seat is sold" : "This seat is held by another customer");
+}
 
 Hold lock_seat(Connection& db, const Settings& settings, int64_t user_id, int64_t seat_id,
                SeatSeen* seen) {
@@ -77,8 +81,7 @@ Hold lock_seat(Connection& db, const Settings& settings, int64_t user_id, int64_
 
     if (show_started) throw ApiError(Err::ShowStarted, "This show has already started");
     if (held_by_me) return Hold{seat_id, show_id, current_deadline};
-    if (sold) throw ApiError(Err::SeatUnavailable, "This seat is sold");
-    if (held) throw ApiError(Err::SeatUnavailable, "This seat is held by another customer");
+    if (sold || held) refuse_taken_seat(/*releasing=*/false, sold);
     if (my_live_holds >= settings.max_holds_per_show) {
       throw ApiError(Err::HoldLimitReached, "You already hold " +
                                                 std::to_string(settings.max_holds_per_show) +
@@ -112,8 +115,7 @@ int64_t release_seat(Connection& db, int64_t user_id, int64_t seat_id, SeatSeen*
       int64_t holder = seat.is_null(2) ? 0 : seat.int64(2);
       *seen = {show_id, sold, held, holder, held ? seat.int64(5) : 0, seat.int64(6)};
     }
-    if (sold) throw ApiError(Err::NotLockHolder, "This seat is sold");
-    if (held && !mine) throw ApiError(Err::NotLockHolder, "This seat is held by another customer");
+    if (sold || (held && !mine)) refuse_taken_seat(/*releasing=*/true, sold);
     // Our own hold, live or lapsed, or a lapsed hold of someone else: free it now rather
     // than leave a stale row for the next reader.
     if (mine || !held) db.statement(kFreeSeat).run({seat_id});

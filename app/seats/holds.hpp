@@ -25,6 +25,11 @@ struct SeatSeen {
   int64_t starts_in_us = 0;  // until the show starts (<= 0: started)
 };
 
+// The answer for a seat that is sold or held by someone else: seat_unavailable to a hold,
+// not_lock_holder to a release, in the same words whether a transaction found it or a
+// remembered refusal (SeatRefusals) gives it.
+[[noreturn]] void refuse_taken_seat(bool releasing, bool sold);
+
 // Gives `user_id` a hold on the seat, or returns the hold they already have (same
 // deadline: a retry is safe and a hold cannot be stretched). Fails with seat_not_found,
 // show_started, seat_unavailable or hold_limit_reached. Fills `seen` once the seat's row

@@ -68,15 +68,17 @@ TEST(SeatRefusals, AChangeBetweenTheCounterAndTheRowIsNeverTrusted) {
 TEST(SeatRefusals, ForgottenAtTheHoldsDeadlineTheShowsStartAndMaxAge) {
   ShowVersions versions(false);
   SeatRefusals by_deadline(versions, milliseconds(1000));
-  Teach(by_deadline, HeldBy(kHolder, /*held_for_us=*/20'000));
+  // Bounds of 0.5 s, checked at once and after 0.6 s: a loaded machine can delay the first
+  // checks by far more than a few milliseconds.
+  Teach(by_deadline, HeldBy(kHolder, /*held_for_us=*/500'000));
   SeatRefusals by_start(versions, milliseconds(1000));
-  Teach(by_start, HeldBy(kHolder, kDay, /*starts_in_us=*/20'000));
-  SeatRefusals by_age(versions, milliseconds(20));
+  Teach(by_start, HeldBy(kHolder, kDay, /*starts_in_us=*/500'000));
+  SeatRefusals by_age(versions, milliseconds(500));
   Teach(by_age, SeatSeen{kShow, true, false, 0, 0, kDay});
   EXPECT_TRUE(by_deadline.known(kSeat, kOther));
   EXPECT_TRUE(by_start.known(kSeat, kOther));
   EXPECT_EQ(by_age.known(kSeat, kOther), SeatRefusals::Reason::Sold);
-  std::this_thread::sleep_for(milliseconds(30));
+  std::this_thread::sleep_for(milliseconds(600));
   EXPECT_FALSE(by_deadline.known(kSeat, kOther));
   EXPECT_FALSE(by_start.known(kSeat, kOther));
   EXPECT_FALSE(by_age.known(kSeat, kOther));
