@@ -57,7 +57,7 @@ std::vector<SeatState> seat_states(Connection& db, int64_t show_id) {
     if (q.flag(4)) {
       seat.holder = q.is_null(5) ? 0 : q.int64(5);
       seat.expires_at = q.text(6);
-      seat.expires_in_us = q.int64(7);
+      seat.held_for_us = q.int64(7);
     }
     seats.push_back(std::move(seat));
   }

@@ -30,7 +30,7 @@ struct SeatState {
   // deadline, and the time left until it by the database clock.
   int64_t holder;
   std::string expires_at;
-  int64_t expires_in_us;
+  int64_t held_for_us;
 };
 
 std::vector<Movie> list_movies(Connection& db);

@@ -81,7 +81,7 @@ void SeatMapView::refresh(Grid& grid, const std::vector<SeatState>& states,
     seat.expires_at.clear();
     if (!states[i].expires_at.empty()) {
       seat.expires_at = json_text(Json(json_time(states[i].expires_at)).get());
-      auto lapses = read_at + std::chrono::microseconds(states[i].expires_in_us);
+      auto lapses = read_at + std::chrono::microseconds(states[i].held_for_us);
       grid.fresh_until = std::min(grid.fresh_until, lapses);
     }
   }

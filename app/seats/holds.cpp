@@ -14,18 +14,18 @@ namespace {
 // of parallel requests all see the same count and all pass).
 constexpr const char* kLockUser = "SELECT id FROM users WHERE id = ? FOR UPDATE";
 
-// The design's row lock. No other transaction can change (or lock) this seat until we
-// commit. The new deadline is computed here, by the database clock. The same round trip
-// also reads whether the show has started and how many live holds the caller has in it:
-// under READ COMMITTED those subqueries are plain reads of the latest committed rows
-// (they lock nothing, so holds on one show never queue on the show's row), and no new
-// hold of the caller's can commit meanwhile, since those queue on the user row we hold.
 // Microseconds until the show starts; it has started when that is not positive. Against
 // UTC_TIMESTAMP(6), so that the moment it reaches 0 is the start to the microsecond.
 #define SEATS_SHOW_STARTS_IN                                                                    \
   "(SELECT TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6), start_time) FROM shows WHERE shows.id " \
   "= seat.show_id)"
 
+// The design's row lock. No other transaction can change (or lock) this seat until we
+// commit. The new deadline is computed here, by the database clock. The same round trip
+// also reads whether the show has started and how many live holds the caller has in it:
+// under READ COMMITTED those subqueries are plain reads of the latest committed rows
+// (they lock nothing, so holds on one show never queue on the show's row), and no new
+// hold of the caller's can commit meanwhile, since those queue on the user row we hold.
 constexpr const char* kLockSeat =
     "SELECT seat.show_id, seat.status = 'SOLD', " SEATS_LIVE_HOLD
     ", seat.user_id, seat.hold_expires_at, NOW(6) + INTERVAL ? SECOND, " SEATS_SHOW_STARTS_IN
@@ -68,16 +68,14 @@ Hold lock_seat(Connection& db, const Settings& settings, int64_t user_id, int64_
     int64_t show_id = seat.int64(0);
     bool sold = seat.flag(1);
     bool held = seat.flag(2);
-    bool held_by_me = held && !seat.is_null(3) && seat.int64(3) == user_id;
+    int64_t holder = seat.is_null(3) ? 0 : seat.int64(3);  // 0: that user is gone
+    bool held_by_me = held && holder == user_id;
     std::string current_deadline = seat.text(4);
     std::string new_deadline = seat.text(5);
     int64_t starts_in_us = seat.int64(6);
     bool show_started = starts_in_us <= 0;
     int64_t my_live_holds = seat.int64(7);
-    if (seen) {
-      int64_t holder = seat.is_null(3) ? 0 : seat.int64(3);
-      *seen = {show_id, sold, held, holder, held ? seat.int64(8) : 0, starts_in_us};
-    }
+    if (seen) *seen = {show_id, sold, held, holder, held ? seat.int64(8) : 0, starts_in_us};
 
     if (show_started) throw ApiError(Err::ShowStarted, "This show has already started");
     if (held_by_me) return Hold{seat_id, show_id, current_deadline};
@@ -109,12 +107,10 @@ int64_t release_seat(Connection& db, int64_t user_id, int64_t seat_id, SeatSeen*
     }
     bool sold = seat.flag(0);
     bool held = seat.flag(1);
-    bool mine = !seat.is_null(2) && seat.int64(2) == user_id;
+    int64_t holder = seat.is_null(2) ? 0 : seat.int64(2);  // 0: nobody, or that user is gone
+    bool mine = holder == user_id;
     int64_t show_id = seat.int64(4);
-    if (seen) {
-      int64_t holder = seat.is_null(2) ? 0 : seat.int64(2);
-      *seen = {show_id, sold, held, holder, held ? seat.int64(5) : 0, seat.int64(6)};
-    }
+    if (seen) *seen = {show_id, sold, held, holder, held ? seat.int64(5) : 0, seat.int64(6)};
     if (sold || (held && !mine)) refuse_taken_seat(/*releasing=*/true, sold);
     // Our own hold, live or lapsed, or a lapsed hold of someone else: free it now rather
     // than leave a stale row for the next reader.
