@@ -11,6 +11,7 @@
 #include "handlers/seat_refusals.hpp"
 #include "http/request.hpp"
 #include "settings.hpp"
+#include "users/login_throttle.hpp"
 
 namespace seats {
 
@@ -23,6 +24,7 @@ class Context {
         db(config),
         passwords(config.bcrypt_cost),
         tokens(config.jwt_secret, config.token_ttl_seconds),
+        login_throttle(config.login_failures),
         seat_maps(show_versions, std::chrono::milliseconds(config.seat_map_cache_ms)),
         refusals(show_versions, std::chrono::milliseconds(config.seat_map_cache_ms)) {}
 
@@ -42,6 +44,7 @@ class Context {
   Connection db;
   PasswordHasher passwords;
   TokenService tokens;
+  LoginThrottle login_throttle;
   SeatMapView seat_maps;
   SeatRefusals refusals;
 };

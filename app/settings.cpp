@@ -12,10 +12,25 @@ namespace {
 constexpr std::size_t kMinSecretBytes = 32;
 
 const char* const kKnownNames[] = {
-    "FCGI_SOCKET",       "FCGI_SOCKET_MODE", "WORKERS",           "DB_HOST",
-    "DB_PORT",           "DB_SOCKET",        "DB_USER",           "DB_PASSWORD",
-    "DB_NAME",           "JWT_SECRET",       "HOLD_SECONDS",      "MAX_HOLDS_PER_SHOW",
-    "TOKEN_TTL_SECONDS", "BCRYPT_COST",      "LOCK_WAIT_SECONDS", "SEAT_MAP_CACHE_MS",
+    "FCGI_SOCKET",
+    "FCGI_SOCKET_MODE",
+    "WORKERS",
+    "DB_HOST",
+    "DB_PORT",
+    "DB_SOCKET",
+    "DB_USER",
+    "DB_PASSWORD",
+    "DB_NAME",
+    "JWT_SECRET",
+    "HOLD_SECONDS",
+    "MAX_HOLDS_PER_SHOW",
+    "TOKEN_TTL_SECONDS",
+    "BCRYPT_COST",
+    "LOCK_WAIT_SECONDS",
+    "SEAT_MAP_CACHE_MS",
+    "REQUEST_TIMEOUT",
+    "LOGIN_FAILURES",
+    "IDEMPOTENCY_KEYS_PER_DAY",
 };
 
 int parse_int(const std::map<std::string, std::string>& values, const char* name, int fallback,
@@ -79,6 +94,11 @@ Settings parse_settings(const std::map<std::string, std::string>& values) {
   s.bcrypt_cost = parse_int(values, "BCRYPT_COST", s.bcrypt_cost, 4, 31);
   s.lock_wait_seconds = parse_int(values, "LOCK_WAIT_SECONDS", s.lock_wait_seconds, 1, 60);
   s.seat_map_cache_ms = parse_int(values, "SEAT_MAP_CACHE_MS", s.seat_map_cache_ms, 0, 60000);
+  s.request_timeout_seconds =
+      parse_int(values, "REQUEST_TIMEOUT", s.request_timeout_seconds, 5, 300);
+  s.login_failures = parse_int(values, "LOGIN_FAILURES", s.login_failures, 0, 1000000);
+  s.idempotency_keys_per_day =
+      parse_int(values, "IDEMPOTENCY_KEYS_PER_DAY", s.idempotency_keys_per_day, 1, 1000000);
 
   // A short HS256 key can be brute-forced offline from any token we hand out.
   if (s.jwt_secret.size() < kMinSecretBytes) {

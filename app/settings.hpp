@@ -29,6 +29,16 @@ struct Settings {
   // has changed the show: the bound on how late a change made elsewhere (another app
   // host, SQL by hand) shows. 0: every seat map is read from the database.
   int seat_map_cache_ms = 1000;
+  // nginx's own wait for an answer (its fastcgi_read_timeout is rendered from the same
+  // setting): past it the client has been told 504, so a worker must neither start nor
+  // commit work for that request.
+  int request_timeout_seconds = 30;
+  // Failed logins per e-mail within 15 minutes before further logins for it are 429
+  // (API.md Part 2); 0 turns the throttle off.
+  int login_failures = 10;
+  // Idempotency keys one user may create in a day: the bound on what one account can
+  // make the service store.
+  int idempotency_keys_per_day = 500;
 };
 
 // Thrown with a message that names the offending variable.

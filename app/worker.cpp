@@ -14,6 +14,7 @@
 #include "context.hpp"
 #include "db/error.hpp"
 #include "handlers/handlers.hpp"
+#include "http/deadline.hpp"
 #include "http/request.hpp"
 #include "http/response.hpp"
 
@@ -100,6 +101,11 @@ class WorkWaiter {
 // Routes and runs one request; every failure becomes a problem+json answer here.
 Response dispatch(Context& ctx, const Router& router, FCGX_Request& fcgi, Request& request) {
   try {
+    auto now = std::chrono::system_clock::now();
+    auto deadline =
+        commit_deadline(request_received_at(FCGX_GetParam("REQUEST_START", fcgi.envp), now),
+                        ctx.settings.request_timeout_seconds);
+    ctx.db.set_commit_deadline(deadline);
     request = read_request(fcgi);
     Router::Match match = router.match(request.method, request.path);
     if (!match.handler) {
@@ -109,10 +115,15 @@ Response dispatch(Context& ctx, const Router& router, FCGX_Request& fcgi, Reques
       response.headers.emplace_back("Allow", match.allow);
       return response;
     }
+    // It waited in the queue until nginx (nearly) gave up on it: its client has its 504,
+    // and the database is likely what held it up, so it is not asked.
+    if (now >= deadline) {
+      return problem_response(Err::Unavailable, "The service is busy; try again in a moment");
+    }
     ctx.db.ensure_ready();
     return (*match.handler)(ctx, request, match.params);
   } catch (const ApiError& e) {
-    return problem_response(e.code(), e.detail());
+    return problem_response(e);
   } catch (const DbError& e) {
     // A write may have committed before the error: no worker may keep showing the seats
     // as they were.

@@ -12,8 +12,16 @@ namespace seats {
 namespace {
 
 constexpr const char* kShowStarted = "SELECT start_time <= UTC_TIMESTAMP() FROM shows WHERE id = ?";
-// Seat rows are locked one by one in ascending id order (the service-wide lock order),
-// so two bookings that share seats queue instead of deadlocking.
+// The service-wide lock order is the user's row, then seat rows by ascending id (see
+// seats/holds.cpp). A booking takes the user's row first, like a hold: INSERT INTO
+// bookings would otherwise take a lock on it (its foreign key) after the seats, the
+// opposite of a hold of the same user's, and the two would deadlock. The show's start
+// rides along in the same round trip (a plain read: it locks nothing).
+constexpr const char* kLockUserAndShow =
+    "SELECT (SELECT start_time <= UTC_TIMESTAMP() FROM shows WHERE id = ?) "
+    "FROM users WHERE id = ? FOR UPDATE";
+// Seat rows are locked one by one in ascending id order, so two bookings that share seats
+// queue instead of deadlocking.
 constexpr const char* kLockSeat = "SELECT show_id, " SEATS_LIVE_HOLD
                                   " AND user_id = ?, seat_row, seat_number "
                                   "FROM show_seats WHERE id = ? FOR UPDATE";
@@ -57,11 +65,12 @@ NewBooking create_booking(Connection& db, int64_t user_id, int64_t show_id,
                           const std::vector<int64_t>& seat_ids, const BeforeCommit& before_commit) {
   std::vector<int64_t> lock_order = seat_ids;
   std::sort(lock_order.begin(), lock_order.end());
-  return with_retry([&] {
+  return with_retry(db, [&] {
     Transaction tx(db);
-    Statement& show = db.statement(kShowStarted);
-    show.run({show_id});
-    if (!show.next()) throw ApiError(Err::ShowNotFound, "No show has this id");
+    Statement& show = db.statement(kLockUserAndShow);
+    show.run({show_id, user_id});
+    if (!show.next()) throw ApiError(Err::Unauthorized, "The token's user no longer exists");
+    if (show.is_null(0)) throw ApiError(Err::ShowNotFound, "No show has this id");
     bool started = show.flag(0);
 
     Statement& seat = db.statement(kLockSeat);
@@ -121,7 +130,7 @@ std::vector<Booking> list_bookings(Connection& db, int64_t user_id) {
 }
 
 int64_t cancel_booking(Connection& db, int64_t user_id, int64_t booking_id) {
-  return with_retry([&] {
+  return with_retry(db, [&] {
     Transaction tx(db);
     Statement& booking = db.statement(kLockBooking);
     booking.run({booking_id});

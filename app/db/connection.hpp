@@ -39,6 +39,12 @@ class Connection {
   bool connected() const { return db_ != nullptr; }
   // Health check: one round trip.
   bool ping();
+  // The moment after which nothing may commit for the request in hand, because nginx will
+  // have answered its client by then (set by the worker per request; none: no limit).
+  void set_commit_deadline(std::chrono::system_clock::time_point deadline) {
+    commit_deadline_ = deadline;
+  }
+  bool past_commit_deadline() const { return std::chrono::system_clock::now() >= commit_deadline_; }
 
  private:
   void connect();
@@ -51,6 +57,8 @@ class Connection {
   bool in_transaction_ = false;
   std::map<std::string, std::unique_ptr<Statement>, std::less<>> statements_;
   std::chrono::steady_clock::time_point last_used_;
+  std::chrono::system_clock::time_point commit_deadline_ =
+      std::chrono::system_clock::time_point::max();
 };
 
 }  // namespace seats

@@ -18,6 +18,11 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
+  // A client that nginx has already answered (504) must not find a hold or a booking it
+  // was never told about: roll back instead (the destructor does, open_ still being set).
+  if (db_.past_commit_deadline()) {
+    throw ApiError(Err::Unavailable, "The request took too long; nothing was changed");
+  }
   open_ = false;
   try {
     db_.commit();

@@ -18,6 +18,7 @@ class Transaction {
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
 
+  // Throws ApiError unavailable, and rolls back, past the connection's commit deadline.
   void commit();
 
  private:
@@ -29,17 +30,17 @@ class Transaction {
 // lock wait timeout 1205) before the client is told to retry later.
 constexpr int kTransactionAttempts = 3;
 
-// Runs `body` (which opens its own Transaction) and reruns it on 1213/1205. A connection
-// lost meanwhile becomes 503 unavailable: nothing is retried on a connection whose
-// transaction state is unknown.
+// Runs `body` (which opens its own Transaction on `db`) and reruns it on 1213/1205, unless
+// the request's commit deadline has passed. A connection lost meanwhile becomes 503
+// unavailable: nothing is retried on a connection whose transaction state is unknown.
 template <typename Body>
-auto with_retry(Body&& body) -> decltype(body()) {
+auto with_retry(Connection& db, Body&& body) -> decltype(body()) {
   for (int attempt = 1;; ++attempt) {
     try {
       return body();
     } catch (const DbError& e) {
       if (e.kind() != DbError::Kind::Retryable) throw;
-      if (attempt == kTransactionAttempts) {
+      if (attempt == kTransactionAttempts || db.past_commit_deadline()) {
         throw ApiError(Err::Unavailable, "The seats are busy; try again in a moment");
       }
     }

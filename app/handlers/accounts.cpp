@@ -22,7 +22,7 @@ Response handle_login(Context& ctx, const Request& request, const RouteParams&) 
   JsonBody body = JsonBody::parse(request.body);
   std::string email = email_lookup_key(body.string("email"));
   std::string password = body.string("password");
-  Session session = login(ctx.db, ctx.passwords, ctx.tokens, email, password);
+  Session session = login(ctx.db, ctx.passwords, ctx.tokens, ctx.login_throttle, email, password);
   char expires[sizeof "2024-05-20T10:10:00Z"];
   std::tm utc{};
   gmtime_r(&session.expires_at, &utc);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <variant>
 
 #include "bookings/idempotency.hpp"
 #include "db/error.hpp"
@@ -64,32 +65,40 @@ Response handle_create_booking(Context& ctx, const Request& request, const Route
 
   const std::string& key = request.idempotency_key;
   check_idempotency_key(key);
-  if (auto answer = claim_idempotency_key(ctx.db, user_id, key, body.canonical())) {
+  auto claimed = claim_idempotency_key(ctx.db, ctx.settings, user_id, key, body.canonical());
+  if (auto* answer = std::get_if<StoredAnswer>(&claimed)) {
     // The first attempt may have committed and then lost its worker before telling the
     // other workers; this answer must not be contradicted by a stale seat map.
     if (answer->status == 201) ctx.seat_maps.changed(booking.show_id);
     return replay(*answer);
   }
+  const IdempotencyClaim& claim = std::get<IdempotencyClaim>(claimed);
   try {
     Json answer;
     create_booking(ctx.db, user_id, booking.show_id, booking.seat_ids,
                    [&](const NewBooking& created) {
                      answer.reset(booking_json(created));
-                     store_idempotent_answer(ctx.db, user_id, key, 201, json_text(answer.get()));
+                     // A claim taken over while this request ran (it counted as abandoned)
+                     // belongs to another request now: this booking must not commit
+                     // without its answer, so it rolls back.
+                     if (!store_idempotent_answer(ctx.db, claim, 201, json_text(answer.get()))) {
+                       throw ApiError(Err::RequestInProgress,
+                                      "A newer request with this Idempotency-Key is running");
+                     }
                    });
     ctx.seat_maps.changed(booking.show_id);
     return json_response(201, answer.release());
   } catch (const ApiError& e) {
     if (e.code() == Err::Unavailable) {
-      release_idempotency_key(ctx.db, user_id, key);
+      release_idempotency_key(ctx.db, claim);
       throw;
     }
     // A refusal is an answer too: the same request with the same key gets it again.
-    Response problem = problem_response(e.code(), e.detail());
-    store_idempotent_answer(ctx.db, user_id, key, problem.status, json_text(problem.body.get()));
+    Response problem = problem_response(e);
+    store_idempotent_answer(ctx.db, claim, problem.status, json_text(problem.body.get()));
     return problem;
   } catch (const DbError&) {
-    release_idempotency_key(ctx.db, user_id, key);
+    release_idempotency_key(ctx.db, claim);
     throw;
   }
 }

@@ -38,11 +38,17 @@ enum class Err {
 class ApiError : public std::runtime_error {
  public:
   ApiError(Err code, std::string detail) : std::runtime_error(detail), code_(code) {}
+  // A refusal that ends at a known moment (a throttle's window): its answer carries
+  // Retry-After with that many seconds.
+  ApiError(Err code, std::string detail, int retry_after_seconds)
+      : std::runtime_error(detail), code_(code), retry_after_(retry_after_seconds) {}
   Err code() const { return code_; }
   std::string detail() const { return what(); }
+  int retry_after() const { return retry_after_; }
 
  private:
   Err code_;
+  int retry_after_ = 0;
 };
 
 struct ProblemShape {

@@ -65,6 +65,14 @@ Response problem_response(Err code, const std::string& detail) {
   return response;
 }
 
+Response problem_response(const ApiError& error) {
+  Response response = problem_response(error.code(), error.detail());
+  if (error.retry_after() > 0) {
+    response.headers.emplace_back("Retry-After", std::to_string(error.retry_after()));
+  }
+  return response;
+}
+
 void write_response(FCGX_Stream* out, const Response& response, const std::string& request_id) {
   // The body is serialised first, into a buffer the worker keeps from request to request
   // (no allocation once it has grown to the largest answer), so its length can be sent:

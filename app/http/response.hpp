@@ -27,6 +27,8 @@ Response json_text_response(int status, std::string text);
 
 // The problem+json (RFC 9457) answer for an error: the one place error bodies are shaped.
 Response problem_response(Err code, const std::string& detail);
+// The same for a thrown refusal, with its Retry-After when it has one.
+Response problem_response(const ApiError& error);
 
 // Writes status line, headers and body to the FastCGI output stream.
 void write_response(FCGX_Stream* out, const Response& response, const std::string& request_id);

@@ -56,7 +56,7 @@ void refuse_taken_seat(bool releasing, bool sold) {
 
 Hold lock_seat(Connection& db, const Settings& settings, int64_t user_id, int64_t seat_id,
                SeatSeen* seen) {
-  return with_retry([&] {
+  return with_retry(db, [&] {
     Transaction tx(db);
     Statement& user = db.statement(kLockUser);
     user.run({user_id});
@@ -93,7 +93,7 @@ Hold lock_seat(Connection& db, const Settings& settings, int64_t user_id, int64_
 }
 
 int64_t release_seat(Connection& db, int64_t user_id, int64_t seat_id, SeatSeen* seen) {
-  return with_retry([&] {
+  return with_retry(db, [&] {
     Transaction tx(db);
     Statement& seat = db.statement(kLockSeatForRelease);
     seat.run({user_id, seat_id});

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "db/connection.hpp"
+#include "users/login_throttle.hpp"
 
 namespace seats {
 
@@ -28,9 +29,10 @@ Account register_account(Connection& db, PasswordHasher& passwords, const std::s
                          const std::string& password, const std::string& name);
 
 // 401 invalid_credentials for an unknown e-mail or a wrong password, after the same
-// bcrypt work either way.
+// bcrypt work either way; each such failure is counted by `throttle`, which answers 429
+// first once the e-mail has too many.
 Session login(Connection& db, PasswordHasher& passwords, const TokenService& tokens,
-              const std::string& email, const std::string& password);
+              LoginThrottle& throttle, const std::string& email, const std::string& password);
 
 bool user_exists(Connection& db, int64_t user_id);
 

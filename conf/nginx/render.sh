@@ -18,6 +18,8 @@
 #                         size: libfcgi binds a kept-alive connection to one worker.
 #   LOGIN_RATE (default 5), API_RATE (default 100): requests/s per client address for
 #                         login+register and for the rest of the API; 0 removes the limit.
+#   REQUEST_TIMEOUT (default 30): seconds nginx waits for seatd's answer; seatd reads the
+#                         same setting and commits nothing for a request older than that.
 # With --exec, runs `nginx -c $SEATS_CONF_OUT/nginx.conf -g 'daemon off;'` afterwards
 # (container entry point).
 set -eu
@@ -53,12 +55,14 @@ login_rate=${LOGIN_RATE:-5}
 api_rate=${API_RATE:-100}
 keepalive=${SEATS_KEEPALIVE:-0}
 login_keepalive=${SEATS_LOGIN_KEEPALIVE:-0}
+request_timeout=${REQUEST_TIMEOUT:-30}
 workers=${SEATS_NGINX_WORKERS:-auto}
 nginx_user=${SEATS_NGINX_USER:-}
 nonneg_int LOGIN_RATE "$login_rate"
 nonneg_int API_RATE "$api_rate"
 nonneg_int SEATS_KEEPALIVE "$keepalive"
 nonneg_int SEATS_LOGIN_KEEPALIVE "$login_keepalive"
+nonneg_int REQUEST_TIMEOUT "$request_timeout"
 [ "$workers" = auto ] || nonneg_int SEATS_NGINX_WORKERS "$workers"
 case $nginx_user in *[!A-Za-z0-9_.-]*) fail "SEATS_NGINX_USER is not a user name: $nginx_user" ;; esac
 
@@ -87,7 +91,7 @@ script=$(
     "LOGIN_RATE=$login_rate" "API_RATE=$api_rate" "KEEPALIVE=$keepalive" \
     "LOGIN_KEEPALIVE=$login_keepalive" "MAIN_UPSTREAM=$SEATS_MAIN_UPSTREAM" \
     "LOGIN_UPSTREAM=$SEATS_LOGIN_UPSTREAM" "CONF_DIR=$SEATS_CONF_OUT" \
-    "LISTEN=$SEATS_LISTEN" "WEB_ROOT=$SEATS_WEB_ROOT"; do
+    "LISTEN=$SEATS_LISTEN" "WEB_ROOT=$SEATS_WEB_ROOT" "REQUEST_TIMEOUT=$request_timeout"; do
     printf 's|@%s@|%s|g;' "${pair%%=*}" "$(esc "${pair#*=}")"
   done
 )

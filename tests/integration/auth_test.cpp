@@ -10,6 +10,7 @@
 #include "support/api.hpp"
 #include "support/assertions.hpp"
 #include "support/env.hpp"
+#include "support/parallel.hpp"
 #include "support/timeutil.hpp"
 #include "support/token.hpp"
 
@@ -365,6 +366,101 @@ TEST_F(Login, MissingOrMistypedFieldIs422) {
       PostLogin(Json::object().set("email", Json(7)).set("password", kGoodPassword));
   EXPECT_TRUE(IsProblem(number_email, 422, "validation_failed"));
   EXPECT_TRUE(DetailMentions(number_email, "email"));
+}
+
+// ---- login throttling per account (API.md Part 2) ----
+
+class LoginThrottle : public ApiTest {
+ protected:
+  void SetUp() override {
+    if (settings().login_failures == 0) GTEST_SKIP() << "LOGIN_FAILURES=0: the throttle is off";
+  }
+  static int Limit() { return settings().login_failures; }
+  // The Retry-After of a 429, in seconds (0 when it is missing or not a number).
+  static long RetryAfter(const Response& r) {
+    const std::string v = r.header("retry-after");
+    if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos) return 0;
+    return std::stol(v);
+  }
+  ::testing::AssertionResult Throttled(const Response& r) {
+    ::testing::AssertionResult problem = IsProblem(r, 429, "too_many_requests");
+    if (!problem) return problem;
+    long after = RetryAfter(r);
+    if (after < 1 || after > 15 * 60) {
+      return ::testing::AssertionFailure()
+             << "Retry-After must be 1..900 s, got '" << r.header("retry-after") << "'";
+    }
+    return ::testing::AssertionSuccess();
+  }
+};
+
+TEST_F(LoginThrottle, AnAccountIsThrottledAfterItsFailuresEvenForTheRightPassword) {
+  const User u = RegisterUser("throttle.account");
+  for (int i = 0; i < Limit(); ++i) {
+    SCOPED_TRACE("failure " + std::to_string(i + 1));
+    ASSERT_TRUE(
+        IsProblem(PostLogin(LoginBody(u.email, "wrong password")), 401, "invalid_credentials"));
+  }
+  // Every PostLogin comes from a new address: the count is per e-mail, not per address.
+  EXPECT_TRUE(Throttled(PostLogin(LoginBody(u.email, "wrong password"))));
+  EXPECT_TRUE(Throttled(PostLogin(LoginBody(u.email, u.password))))
+      << "a throttled e-mail is refused before the password is looked at";
+  EXPECT_TRUE(Throttled(PostLogin(LoginBody("  " + Upper(u.email) + " ", u.password))))
+      << "the e-mail is counted as normalised, whatever its case and spaces";
+}
+
+TEST_F(LoginThrottle, AnUnknownEmailIsThrottledTheSameWay) {
+  const std::string nobody = UniqueEmail("throttle.nobody");
+  const User u = RegisterUser("throttle.known");
+  Response unknown_last, known_last;
+  for (int i = 0; i <= Limit(); ++i) {
+    unknown_last = PostLogin(LoginBody(nobody, "wrong password"));
+    known_last = PostLogin(LoginBody(u.email, "wrong password"));
+  }
+  EXPECT_TRUE(Throttled(unknown_last));
+  EXPECT_TRUE(Throttled(known_last));
+  EXPECT_EQ(unknown_last.json["detail"].string(), known_last.json["detail"].string())
+      << "a 429 must not tell whether the account exists";
+}
+
+TEST_F(LoginThrottle, SuccessfulLoginsAreNeverCounted) {
+  const User u = RegisterUser("throttle.success");
+  for (int i = 0; i < 2 * Limit(); ++i) {
+    ASSERT_TRUE(IsJson(PostLogin(LoginBody(u.email, u.password)), 200)) << "login " << i + 1;
+  }
+  for (int i = 0; i < Limit() - 1; ++i) {
+    ASSERT_TRUE(
+        IsProblem(PostLogin(LoginBody(u.email, "wrong password")), 401, "invalid_credentials"));
+  }
+  EXPECT_TRUE(IsJson(PostLogin(LoginBody(u.email, u.password)), 200))
+      << "one failure short of the limit, the right password still logs in";
+  EXPECT_TRUE(IsJson(PostLogin(LoginBody(u.email, u.password)), 200));
+}
+
+TEST_F(LoginThrottle, AStormFromManyAddressesCannotBypassIt) {
+  const User u = RegisterUser("throttle.storm");
+  const int attempts = 4 * Limit() + 8;
+  const std::vector<Response> answers = RunTogether(
+      attempts, [&](int, Client&) { return PostLogin(LoginBody(u.email, "wrong password")); });
+  int refused = 0, throttled = 0;
+  for (const Response& r : answers) {
+    if (IsProblem(r, 401, "invalid_credentials")) {
+      ++refused;
+    } else {
+      EXPECT_TRUE(Throttled(r)) << r.describe();
+      ++throttled;
+    }
+  }
+  // Attempts that pass the check together may each count: at most one per login worker
+  // beyond the limit.
+  EXPECT_GE(refused, Limit());
+  EXPECT_LE(refused, Limit() + settings().login_workers) << "failures that got a 401";
+  EXPECT_EQ(refused + throttled, attempts);
+  EXPECT_TRUE(Throttled(PostLogin(LoginBody(u.email, u.password))));
+  EXPECT_GE(db().integer("SELECT COUNT(*) FROM login_failures "
+                         "WHERE email_digest = UNHEX(SHA2('" +
+                         u.email + "', 256))"),
+            Limit());
 }
 
 // ---- tokens ----

@@ -868,14 +868,18 @@ TEST_F(Hostile, IdempotencyKeysWithSqlMetacharactersAreStoredVerbatim) {
     answers[key] = r;
   }
 
-  std::map<std::string, std::string> stored;  // hex key -> status
-  for (const auto& row : db().rows("SELECT HEX(idem_key), status_code FROM idempotency_keys "
+  // Keys are kept as SHA-256 digests: the digest of exactly the bytes sent, one row each.
+  auto digest_of = [&](const std::string& key) {
+    return db().value("SELECT UPPER(SHA2(UNHEX('" + Hex(key) + "'), 256))").value_or("");
+  };
+  std::map<std::string, std::string> stored;  // hex digest -> status
+  for (const auto& row : db().rows("SELECT HEX(key_digest), status_code FROM idempotency_keys "
                                    "WHERE user_id = " +
                                    Str(u.id))) {
     stored[row[0].value_or("")] = row[1].value_or("NULL");
   }
-  std::map<std::string, std::string> expected = {{Hex(plain), "409"}};
-  for (const auto& key : keys) expected[Hex(key)] = "409";
+  std::map<std::string, std::string> expected = {{digest_of(plain), "409"}};
+  for (const auto& key : keys) expected[digest_of(key)] = "409";
   EXPECT_EQ(stored, expected) << "keys are stored exactly as sent, one row each";
 
   for (const auto& key : keys) {

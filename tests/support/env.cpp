@@ -33,6 +33,10 @@ const Settings& settings() {
       .login_rate = EnvInt("LOGIN_RATE", 5),
       .jwt_secret = EnvOr("JWT_SECRET", ""),
       .seat_map_cache_ms = EnvInt("SEAT_MAP_CACHE_MS", 1000),
+      .login_failures = EnvInt("LOGIN_FAILURES", 10),
+      .login_workers = EnvInt("LOGIN_WORKERS", 2),
+      .idempotency_keys_per_day = EnvInt("IDEMPOTENCY_KEYS_PER_DAY", 500),
+      .request_timeout = EnvInt("REQUEST_TIMEOUT", 30),
   };
   return s;
 }

@@ -52,6 +52,24 @@ TEST(Settings, SeatMapCacheCanBeTurnedOffButNotMadeNegative) {
       std::string::npos);
 }
 
+TEST(Settings, ThrottlesAndTimeoutHaveTheirContractDefaultsAndBounds) {
+  Settings s = parse_settings({{"JWT_SECRET", kSecret}});
+  EXPECT_EQ(s.login_failures, 10);
+  EXPECT_EQ(s.request_timeout_seconds, 30);
+  EXPECT_EQ(s.idempotency_keys_per_day, 500);
+  EXPECT_EQ(parse_settings({{"JWT_SECRET", kSecret}, {"LOGIN_FAILURES", "0"}}).login_failures, 0)
+      << "0 turns the per-account throttle off";
+  for (const char* name : {"LOGIN_FAILURES", "REQUEST_TIMEOUT", "IDEMPOTENCY_KEYS_PER_DAY"}) {
+    EXPECT_NE(error_of({{"JWT_SECRET", kSecret}, {name, "-1"}}).find(name), std::string::npos);
+  }
+  EXPECT_NE(error_of({{"JWT_SECRET", kSecret}, {"REQUEST_TIMEOUT", "4"}}).find("REQUEST_TIMEOUT"),
+            std::string::npos)
+      << "shorter than a lock wait and its retries: every contended hold would time out";
+  EXPECT_NE(error_of({{"JWT_SECRET", kSecret}, {"IDEMPOTENCY_KEYS_PER_DAY", "0"}})
+                .find("IDEMPOTENCY_KEYS_PER_DAY"),
+            std::string::npos);
+}
+
 TEST(Settings, SocketModeIsOctal) {
   EXPECT_EQ(
       parse_settings({{"JWT_SECRET", kSecret}, {"FCGI_SOCKET_MODE", "0600"}}).fcgi_socket_mode,

@@ -1,4 +1,5 @@
--- Schema for the seat reservation service (MariaDB 10.11 / MySQL 8, InnoDB, utf8mb4).
+-- Migration 0001, the baseline: the schema as it stood before migrations existed. A database
+-- made by an earlier release holds exactly these tables (recorded as applied on first upgrade).
 -- All times are UTC: every connection sets time_zone = '+00:00'.
 
 CREATE TABLE IF NOT EXISTS users (
