@@ -1,15 +1,17 @@
 #include "db/statement.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <memory>
 
 #include "db/error.hpp"
 
 namespace seats {
 namespace {
 
-// Text buffers start at this size and grow on truncation; it fits every number and
-// DATETIME(6), so only long descriptions ever need a second fetch.
+// The smallest text buffer: it fits every integer and DATETIME(6) as text, so statements
+// that return only those never grow theirs.
 constexpr unsigned long kInitialColumnBytes = 64;
 
 }  // namespace
@@ -17,6 +19,10 @@ constexpr unsigned long kInitialColumnBytes = 64;
 Statement::Statement(MYSQL* db, std::string_view sql) : stmt_(mysql_stmt_init(db)) {
   if (!stmt_) throw DbError(mysql_errno(db), mysql_error(db));
   if (mysql_stmt_prepare(stmt_, sql.data(), sql.size()) != 0) fail();
+  // mysql_stmt_store_result then records each column's longest value (its text length;
+  // for numbers and temporals the longest text of the type): bind_results sizes from it.
+  my_bool update_max_length = 1;
+  if (mysql_stmt_attr_set(stmt_, STMT_ATTR_UPDATE_MAX_LENGTH, &update_max_length) != 0) fail();
 }
 
 Statement::~Statement() { mysql_stmt_close(stmt_); }
@@ -60,16 +66,35 @@ Statement& Statement::run(const std::vector<Param>& params) {
   return *this;
 }
 
+// Binds every column to a buffer that holds the longest value of the stored result set,
+// before its first row is fetched, so no fetch ever truncates.
+//
+// Why not the classic "fetch, see MYSQL_DATA_TRUNCATED, grow, mysql_stmt_fetch_column,
+// rebind": what mysql_stmt_bind_result does to the caller's *length differs between
+// Connector/C patch releases. 3.3.19 (Debian's libmariadb3 10.11.18) sets it to 0 for
+// every column (regression CONC-821; Debian's 10.11.19, Connector/C 3.3.20, has the fix),
+// so rebinding after fetching a row emptied that whole row: stored idempotency rows read
+// back empty and replays answered 422. Binding only between result sets, before any
+// fetch, depends on neither behaviour; a value that still does not fit is an error.
 void Statement::bind_results() {
   unsigned int columns = mysql_stmt_field_count(stmt_);
-  if (result_binds_.size() == columns) return;  // bound once; buffers are reused
-  result_binds_.assign(columns, MYSQL_BIND{});
-  buffers_.assign(columns, std::string(kInitialColumnBytes, '\0'));
-  lengths_.assign(columns, 0);
-  nulls_.assign(columns, 0);
-  errors_.assign(columns, 0);
+  std::unique_ptr<MYSQL_RES, decltype(&mysql_free_result)> meta(mysql_stmt_result_metadata(stmt_),
+                                                                mysql_free_result);
+  if (!meta) fail();
+  const MYSQL_FIELD* fields = mysql_fetch_fields(meta.get());
+  if (buffers_.size() != columns) {
+    result_binds_.assign(columns, MYSQL_BIND{});
+    buffers_.assign(columns, std::string(kInitialColumnBytes, '\0'));
+    lengths_.assign(columns, 0);
+    nulls_.assign(columns, 0);
+    errors_.assign(columns, 0);
+  }
   for (unsigned int i = 0; i < columns; ++i) {
+    // Buffers only grow: a statement reused with shorter values keeps its memory.
+    size_t needed = std::max<size_t>(kInitialColumnBytes, size_t{fields[i].max_length} + 1);
+    if (buffers_[i].size() < needed) buffers_[i].resize(needed);
     MYSQL_BIND& b = result_binds_[i];
+    std::memset(&b, 0, sizeof b);
     b.buffer_type = MYSQL_TYPE_STRING;
     b.buffer = buffers_[i].data();
     b.buffer_length = buffers_[i].size();
@@ -85,18 +110,14 @@ bool Statement::next() {
   int rc = mysql_stmt_fetch(stmt_);
   if (rc == MYSQL_NO_DATA) return false;
   if (rc == 1) fail();
-  if (rc == MYSQL_DATA_TRUNCATED) {
-    for (size_t i = 0; i < result_binds_.size(); ++i) {
-      if (!errors_[i]) continue;
-      buffers_[i].assign(lengths_[i] + 1, '\0');
-      result_binds_[i].buffer = buffers_[i].data();
-      result_binds_[i].buffer_length = buffers_[i].size();
-      if (mysql_stmt_fetch_column(stmt_, &result_binds_[i], static_cast<unsigned int>(i), 0)) {
-        fail();
-      }
-    }
-    // Rebind so later rows use the grown buffers.
-    if (mysql_stmt_bind_result(stmt_, result_binds_.data()) != 0) fail();
+  // Cannot happen while max_length is right. Checked by length as well, so a short value
+  // is refused (and text() never reads past a buffer) even without truncation reports.
+  bool truncated = rc == MYSQL_DATA_TRUNCATED;
+  for (size_t i = 0; i < buffers_.size(); ++i) {
+    truncated = truncated || (!nulls_[i] && lengths_[i] > buffers_[i].size());
+  }
+  if (truncated) {
+    throw DbError(0, "a column is longer than the max_length Connector/C reported for it");
   }
   return true;
 }

@@ -16,6 +16,8 @@ using Param = std::variant<std::nullptr_t, int64_t, std::string_view>;
 
 // One prepared statement on one connection. Results are fetched as text (Connector/C
 // converts numbers and DATETIMEs), buffered client-side, and read with typed accessors.
+// Each result set is bound before its first fetch to buffers sized from its longest values,
+// so a value is never truncated nor fetched twice (why: bind_results in statement.cpp).
 class Statement {
  public:
   Statement(MYSQL* db, std::string_view sql);
@@ -39,6 +41,7 @@ class Statement {
 
  private:
   [[noreturn]] void fail() const;
+  // Sizes the column buffers for the stored result set and binds them. Throws DbError.
   void bind_results();
 
   MYSQL_STMT* stmt_;
