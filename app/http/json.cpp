@@ -1,8 +1,8 @@
 #include "http/json.hpp"
 
 #include <cstring>
-#include <regex>
 
+#include "http/json_number.hpp"
 #include "http/problem.hpp"
 
 namespace seats {
@@ -21,8 +21,6 @@ namespace {
 constexpr int kMaxOutOfRangeNumbers = 16;
 // What such a literal becomes: NUL first, which no client string may hold.
 constexpr std::string_view kOutOfRangeMarker("\0out of range: ", 15);
-// RFC 8259's number grammar.
-const std::regex kNumberLiteral(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?)");
 
 Json parse_with_out_of_range_numbers(std::string text, size_t flags) {
   for (int round = 0; round < kMaxOutOfRangeNumbers; ++round) {
@@ -37,7 +35,7 @@ Json parse_with_out_of_range_numbers(std::string text, size_t flags) {
     // The run may have swallowed more than the literal jansson stopped at ("1-1e400" is two
     // tokens, and invalid JSON): only a single number standing where a value may start is
     // replaced; anything else stays unparseable.
-    if (!std::regex_match(literal, kNumberLiteral)) return nullptr;
+    if (!is_json_number(literal)) return nullptr;
     if (start > 0 && std::strchr(" \t\r\n[,:", text[start - 1]) == nullptr) return nullptr;
     text.replace(start, end - start,
                  "\"\\u0000" + std::string(kOutOfRangeMarker.substr(1)) + literal + "\"");

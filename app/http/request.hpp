@@ -23,9 +23,11 @@ struct Request {
   std::string request_id;
 };
 
-// Reads the CGI environment (through cgicc) and the body of a FastCGI request.
+// Reads the CGI environment (through cgicc) and the body of a FastCGI request: the body is
+// the bytes that arrived on its stdin, never a length the client declared.
 // Throws ApiError: payload_too_large for a declared or actual body over kMaxBodyBytes,
-// invalid_json (400) for a body shorter than its CONTENT_LENGTH.
+// invalid_json (400) for a CONTENT_LENGTH that is not a plain decimal byte count or that
+// differs from the body's length.
 Request read_request(FCGX_Request& fcgi);
 
 }  // namespace seats

@@ -104,7 +104,7 @@ FastCgiAnswer FastCgiRequest(const std::string& socket_path,
     answer.error = "connect: " + std::string(std::strerror(errno));
     return answer;
   }
-  params["CONTENT_LENGTH"] = std::to_string(body.size());
+  params.try_emplace("CONTENT_LENGTH", std::to_string(body.size()));
   std::string request;
   const std::string begin = {0, static_cast<char>(kResponder), 0, 0, 0, 0, 0, 0};
   AppendRecord(request, kBeginRequest, begin);

@@ -16,7 +16,8 @@ struct FastCgiAnswer {
 
 // Sends one request to the Unix socket `socket_path` and reads the whole answer.
 // `params` are the CGI variables (REQUEST_METHOD, SCRIPT_NAME, HTTP_AUTHORIZATION ...);
-// CONTENT_LENGTH is set from `body`.
+// CONTENT_LENGTH is set from `body` unless `params` has one, which is then sent as it is
+// (a test forging the length: any text, even one that does not match the body).
 FastCgiAnswer FastCgiRequest(const std::string& socket_path,
                              std::map<std::string, std::string> params, const std::string& body,
                              int timeout_seconds);

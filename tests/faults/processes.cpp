@@ -182,6 +182,26 @@ long CurrentSyscall(pid_t pid) {
   return in ? number : -1;
 }
 
+long StatusKb(pid_t pid, const std::string& field) {
+  std::istringstream in(ReadFile("/proc/" + std::to_string(pid) + "/status"));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.compare(0, field.size() + 1, field + ":") != 0) continue;
+    std::istringstream value(line.substr(field.size() + 1));
+    long kb = -1;
+    value >> kb;
+    return value ? kb : -1;
+  }
+  return -1;
+}
+
+bool ResetPeakMemory(pid_t pid) {
+  std::ofstream out("/proc/" + std::to_string(pid) + "/clear_refs");
+  out << "5\n";
+  out.flush();
+  return static_cast<bool>(out);
+}
+
 bool Pool::WaitFull(Millis limit) const {
   return PollUntil(limit, [this] { return Workers().size() == workers; });
 }

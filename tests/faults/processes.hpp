@@ -36,6 +36,12 @@ std::vector<pid_t> LiveChildren(pid_t parent);
 std::vector<std::string> CommandLine(pid_t pid);
 // The system call a process is blocked in (first field of /proc/<pid>/syscall), or -1.
 long CurrentSyscall(pid_t pid);
+// A "kB" field of /proc/<pid>/status ("VmHWM": peak resident memory, "VmRSS": resident
+// now), in kB; -1 if the process or the field is missing.
+long StatusKb(pid_t pid, const std::string& field);
+// Resets the process's VmHWM to its current VmRSS (writes 5 to /proc/<pid>/clear_refs), so
+// a peak read afterwards is one reached since; false when that is not permitted.
+bool ResetPeakMemory(pid_t pid);
 
 // A seatd pool of the stack: its master (from run/<name>.pid) and how many workers it
 // keeps (WORKERS / LOGIN_WORKERS from stack.env, else the count found at start).

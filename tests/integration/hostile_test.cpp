@@ -581,6 +581,7 @@ TEST_F(Hostile, DeeplyNestedJsonIs400AndTheServiceStaysUp) {
   objects += "1" + std::string(2700, '}');
   const std::pair<std::string, std::string> bodies[] = {
       {"10000 unclosed arrays", R"({"a":)" + std::string(10000, '[')},
+      {"16 KiB of opening brackets", std::string(16 * 1024, '[')},
       {"8000 nested arrays", R"({"a":)" + std::string(8000, '[') + std::string(8000, ']') + "}"},
       {"2700 nested objects", objects},
   };
@@ -600,6 +601,72 @@ TEST_F(Hostile, DeeplyNestedJsonIs400AndTheServiceStaysUp) {
     EXPECT_TRUE(IsJson(client.get("/api/v1/bookings", Auth(u.token)), 200));
   }
   EXPECT_TRUE(IsJson(RegisterAs(TaggedEmail(), kPassword, "After"), 201));
+}
+
+TEST_F(Hostile, BodyLongNumbersAreRefusedAndTheServiceStaysUp) {
+  // A number literal as long as a whole body. Checking its grammar with std::regex took
+  // ~315 bytes of stack per digit: 5 MB for one of these, enough to kill a worker whose
+  // stack is 4 MB (or any ASan build) from POST /login, without a token.
+  const User u = NewUser();
+  const StartedTarget& t = Started();
+  constexpr std::size_t kBody = 16 * 1024;  // nginx's client_max_body_size 16k
+  // head + digits + tail, exactly kBody bytes.
+  auto fill = [&](const std::string& head, char digit, const std::string& tail) {
+    return head + std::string(kBody - head.size() - tail.size(), digit) + tail;
+  };
+  const std::pair<std::string, std::string> unparsable[] = {
+      {"16 KiB of digits", std::string(kBody, '1')},
+      {"a negative one", fill("-", '9', "")},
+      {"in an array", fill("[", '1', "]")},
+      {"then a second token", fill(R"({"a":1e)", '9', "-1e400}")},
+      {"then a letter", fill(R"({"a":)", '1', "e400x}")},
+  };
+  const std::int64_t before = TaggedUsers();
+  for (const auto& [label, body] : unparsable) {
+    SCOPED_TRACE(label);
+    EXPECT_TRUE(IsProblem(LoginRaw(body), 400, "invalid_json"));
+    EXPECT_TRUE(IsProblem(RegisterRaw(body), 400, "invalid_json"));
+    EXPECT_TRUE(IsProblem(client.post(kBookingsPath, RawBody(body, u.token)), 400, "invalid_json"));
+    EXPECT_TRUE(
+        IsProblem(client.patch(SeatLockPath(t.seat), RawBody(body, u.token)), 400, "invalid_json"));
+  }
+
+  // The same literals as the value of the field each endpoint reads: valid JSON, a 422.
+  struct Literal {
+    std::string label, head;
+    char digit;
+    std::string tail;
+  };
+  const Literal literals[] = {
+      {"digits", "", '7', ""},
+      {"long fraction, long exponent", "-0." + std::string(kBody / 2, '0') + "1e", '9', ""},
+      {"upper-case exponent with a sign", "1.5E+", '9', ""},
+  };
+  struct Endpoint {
+    std::string field, method, path, head, tail;
+  };
+  const Endpoint endpoints[] = {
+      {"email", "POST", kLogin, R"({"password":"x","email":)", "}"},
+      {"email", "POST", kRegister, R"({"password":"correct horse","name":"N","email":)", "}"},
+      {"seat_id", "POST", kBookingsPath, R"({"show_id":)" + Str(t.show) + R"(,"seat_id":)", "}"},
+      {"status", "PATCH", SeatLockPath(t.seat), R"({"status":)", "}"},
+  };
+  for (const Literal& literal : literals) {
+    for (const Endpoint& e : endpoints) {
+      SCOPED_TRACE(literal.label + " as " + e.field + " of " + e.method + " " + e.path);
+      const std::string body = fill(e.head + literal.head, literal.digit, literal.tail + e.tail);
+      const Response r = client.send(e.method, e.path, RawBody(body, u.token));
+      if (e.path == kRegister) Remember(r);
+      EXPECT_TRUE(IsProblem(r, 422, "validation_failed"));
+    }
+  }
+  EXPECT_EQ(TaggedUsers(), before);
+  EXPECT_EQ(BookingsOf(u), 0);
+  // Every worker that parsed one of those must still answer.
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_TRUE(IsJson(client.get("/api/v1/bookings", Auth(u.token)), 200));
+  }
+  EXPECT_TRUE(IsJson(LoginAs(kAlexEmail, kAlexPassword), 200));
 }
 
 TEST_F(Hostile, BodyIsParsedAsJsonWhateverItsContentType) {
