@@ -18,6 +18,14 @@ docker_answers() { docker info >/dev/null 2>&1; }
 ensure_dockerd() {
   ensure_packages docker.io docker-compose
   docker_answers && return 0
+  # Two phases (or two checkouts) starting at once must not both start an engine.
+  local lock_fd
+  exec {lock_fd}>/run/seats-docker.lock
+  flock "$lock_fd"
+  if docker_answers; then
+    exec {lock_fd}>&-
+    return 0
+  fi
   log "starting dockerd (log: $DOCKERD_LOG)"
   setsid dockerd >>"$DOCKERD_LOG" 2>&1 </dev/null 9>&- &
   echo $! >/run/seats-dockerd.pid
@@ -30,6 +38,7 @@ ensure_dockerd() {
     }
     sleep 0.5
   done
+  exec {lock_fd}>&-
 }
 
 stop_dockerd_if_ours() {
@@ -54,8 +63,16 @@ stop_dockerd_if_ours() {
 # machine has none, and then nothing is added).
 ensure_base_image() {
   docker image inspect "$DOCKER_BASE_IMAGE" >/dev/null 2>&1 && return 0
+  local lock_fd
+  exec {lock_fd}>/run/seats-docker-base.lock
+  flock "$lock_fd"
+  if docker image inspect "$DOCKER_BASE_IMAGE" >/dev/null 2>&1; then
+    exec {lock_fd}>&-
+    return 0
+  fi
   if timeout 60 docker pull "$DOCKER_BASE_IMAGE" >/dev/null 2>&1; then
     log "pulled $DOCKER_BASE_IMAGE"
+    exec {lock_fd}>&-
     return 0
   fi
   ensure_packages debootstrap
@@ -86,5 +103,6 @@ SOURCES
   tar -C "$root" -c . | docker import - "$DOCKER_BASE_IMAGE" >/dev/null ||
     die "docker import of the debootstrap base failed"
   rm -rf "$root" "$root.log"
+  exec {lock_fd}>&-
   log "made $DOCKER_BASE_IMAGE in $((SECONDS - started)) s ($(docker image inspect -f '{{.Size}}' "$DOCKER_BASE_IMAGE" | awk '{printf "%.0f MB", $1/1e6}'))"
 }
