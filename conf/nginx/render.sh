@@ -20,6 +20,8 @@
 #                         login+register and for the rest of the API; 0 removes the limit.
 #   REQUEST_TIMEOUT (default 30): seconds nginx waits for seatd's answer; seatd reads the
 #                         same setting and commits nothing for a request older than that.
+#   SEATS_TRUSTED_PROXIES addresses or CIDRs, space-separated, whose X-Forwarded-For names
+#                         the client (nginx real_ip); empty (default): the header is ignored.
 # With --exec, runs `nginx -c $SEATS_CONF_OUT/nginx.conf -g 'daemon off;'` afterwards
 # (container entry point).
 set -eu
@@ -56,6 +58,12 @@ api_rate=${API_RATE:-100}
 keepalive=${SEATS_KEEPALIVE:-0}
 login_keepalive=${SEATS_LOGIN_KEEPALIVE:-0}
 request_timeout=${REQUEST_TIMEOUT:-30}
+trusted_proxies=${SEATS_TRUSTED_PROXIES:-}
+real_ip_from=""
+for proxy in $trusted_proxies; do
+  case $proxy in *[!0-9A-Fa-f.:/]*) fail "SEATS_TRUSTED_PROXIES: not an address or CIDR: $proxy" ;; esac
+  real_ip_from="${real_ip_from}set_real_ip_from $proxy; "
+done
 workers=${SEATS_NGINX_WORKERS:-auto}
 nginx_user=${SEATS_NGINX_USER:-}
 nonneg_int LOGIN_RATE "$login_rate"
@@ -85,13 +93,15 @@ script=$(
   cond API_LIMIT "$(onoff "$api_rate")"
   cond KEEPALIVE "$(onoff "$keepalive")"
   cond LOGIN_KEEPALIVE "$(onoff "$login_keepalive")"
+  cond REAL_IP "$(if [ -n "$real_ip_from" ]; then echo on; else echo off; fi)"
   for pair in \
     "NGINX_USER=$nginx_user" "NGINX_WORKERS=$workers" "PID_FILE=$SEATS_PID_FILE" \
     "ERROR_LOG=$SEATS_ERROR_LOG" "ACCESS_LOG=$SEATS_ACCESS_LOG" "TEMP_DIR=$SEATS_TEMP_DIR" \
     "LOGIN_RATE=$login_rate" "API_RATE=$api_rate" "KEEPALIVE=$keepalive" \
     "LOGIN_KEEPALIVE=$login_keepalive" "MAIN_UPSTREAM=$SEATS_MAIN_UPSTREAM" \
     "LOGIN_UPSTREAM=$SEATS_LOGIN_UPSTREAM" "CONF_DIR=$SEATS_CONF_OUT" \
-    "LISTEN=$SEATS_LISTEN" "WEB_ROOT=$SEATS_WEB_ROOT" "REQUEST_TIMEOUT=$request_timeout"; do
+    "LISTEN=$SEATS_LISTEN" "WEB_ROOT=$SEATS_WEB_ROOT" "REQUEST_TIMEOUT=$request_timeout" \
+    "REAL_IP_FROM=$real_ip_from"; do
     printf 's|@%s@|%s|g;' "${pair%%=*}" "$(esc "${pair#*=}")"
   done
 )

@@ -2,8 +2,10 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <mysql.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -83,6 +85,10 @@ struct Detached {
   std::string cwd;               // empty: this process's
   std::string log;               // stdout and stderr, appended
   std::string pid_file;          // empty: none written
+  // The user the server ran as (scripts/stack, started as root, runs seatd as `seats`): a
+  // pool restarted as root would make sockets nginx's workers cannot open.
+  uid_t uid = static_cast<uid_t>(-1);
+  gid_t gid = static_cast<gid_t>(-1);
 };
 
 // Starts a server that must outlive this test process, as a child of init in a session of
@@ -111,6 +117,12 @@ void StartDetached(Detached what) {
     dup2(out >= 0 ? out : null_in, 1);
     dup2(out >= 0 ? out : null_in, 2);
     closefrom(3);
+    if (what.gid != static_cast<gid_t>(-1) && what.gid != getgid()) {
+      if (setgroups(0, nullptr) != 0 || setgid(what.gid) != 0) _exit(126);
+    }
+    if (what.uid != static_cast<uid_t>(-1) && what.uid != getuid() && setuid(what.uid) != 0) {
+      _exit(126);
+    }
     if (what.env.empty()) {
       execvp(argv[0], argv.data());
     } else {
@@ -317,6 +329,11 @@ DownedPool::DownedPool(const std::string& name) : name_(name) {
   char cwd[4096] = {};
   const ssize_t n = readlink((where + "/cwd").c_str(), cwd, sizeof cwd - 1);
   cwd_ = n > 0 ? std::string(cwd, static_cast<std::size_t>(n)) : "/";
+  struct stat owner {};
+  if (stat(where.c_str(), &owner) == 0) {
+    uid_ = owner.st_uid;
+    gid_ = owner.st_gid;
+  }
   if (argv_.empty()) throw std::runtime_error("cannot read the command line of " + name);
   // SIGTERM drains the pool the way `scripts/stack down` does.
   if (kill(pool.master, SIGTERM) != 0) throw std::runtime_error("cannot signal " + name);
@@ -337,7 +354,7 @@ DownedPool::~DownedPool() {
 
 void DownedPool::Start(Millis limit) {
   const std::string log = LogDir() + "/" + name_ + ".log";
-  StartDetached({argv_, env_, cwd_, log, RunDir() + "/" + name_ + ".pid"});
+  StartDetached({argv_, env_, cwd_, log, RunDir() + "/" + name_ + ".pid", uid_, gid_});
   down_ = false;
   const bool full = PollUntil(
       limit,

@@ -94,6 +94,8 @@ class DownedPool {
   std::vector<std::string> argv_;
   std::vector<std::string> env_;
   std::string cwd_;
+  uid_t uid_ = static_cast<uid_t>(-1);  // whom the pool ran as, to restart it as them
+  gid_t gid_ = static_cast<gid_t>(-1);
   bool down_ = false;
 };
 

@@ -191,12 +191,17 @@ TEST_F(Limits, RapidLoginsFromOneAddressAreRateLimitedWith429) {
   if (settings().login_rate == 0) GTEST_SKIP() << "LOGIN_RATE=0 turns the login limit off";
   constexpr int kLogins = 30;  // burst is 20 at 5 r/s
   const std::string address = NextSourceAddress();
+  // One e-mail each: the per-account throttle (LOGIN_FAILURES) answers 429 too, and must not
+  // be what this test sees.
+  std::vector<std::string> emails;
+  for (int i = 0; i < kLogins; ++i) emails.push_back(UniqueEmail("ratelimit"));
   const auto answers = RunTogether(
       kLogins,
-      [](int, Client& c) {
-        return c.post("/api/v1/login", JsonBody(Json::object()
-                                                    .set("email", "nobody.ratelimit@example.com")
-                                                    .set("password", "wrong password")));
+      [&](int i, Client& c) {
+        return c.post("/api/v1/login",
+                      JsonBody(Json::object()
+                                   .set("email", emails[static_cast<std::size_t>(i)])
+                                   .set("password", "wrong password")));
       },
       address);
   int limited = 0;

@@ -16,7 +16,8 @@ using DbRow = std::vector<std::optional<std::string>>;
 
 class Db {
  public:
-  // From DB_SOCKET, or DB_HOST/DB_PORT, and DB_USER, DB_PASSWORD, DB_NAME. Throws on failure.
+  // From DB_SOCKET, or DB_HOST/DB_PORT, and DB_ADMIN_USER/DB_ADMIN_PASSWORD (else DB_USER,
+  // DB_PASSWORD), DB_NAME. Throws on failure.
   Db();
   ~Db();
   Db(const Db&) = delete;
