@@ -23,7 +23,7 @@ STACK_PACKAGES=(
   cmake make g++ pkg-config
   libfcgi-dev libcgicc-dev libmariadb-dev libjansson-dev libjwt-dev libcrypt-dev
   libgtest-dev libcurl4-openssl-dev
-  mariadb-server mariadb-client nginx curl jq
+  mariadb-server mariadb-client nginx curl jq uuid-runtime
 )
 
 # Prints those of the given Debian packages that are not fully installed (one dpkg-query
