@@ -28,9 +28,9 @@ Response handle_login(Context& ctx, const Request& request, const RouteParams&) 
   gmtime_r(&session.expires_at, &utc);
   std::strftime(expires, sizeof expires, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return json_response(
-      200, json_pack("{s:o, s:s, s:{s:I, s:o}}", "token", json_str(session.token), "expires_at",
-                     expires, "user", "id", static_cast<json_int_t>(session.user.id), "name",
-                     json_str(session.user.name)));
+      200, json_pack("{s:o, s:s, s:{s:I, s:o, s:o}}", "token", json_str(session.token),
+                     "expires_at", expires, "user", "id", static_cast<json_int_t>(session.user.id),
+                     "name", json_str(session.user.name), "role", json_str(session.user.role)));
 }
 
 }  // namespace seats

@@ -13,7 +13,7 @@ constexpr size_t kMaxPasswordBytes = 72;
 constexpr const char* kInsertUser =
     "INSERT INTO users (email, password_hash, name) VALUES (?, ?, ?)";
 constexpr const char* kFindUserByEmail =
-    "SELECT id, name, password_hash FROM users WHERE email = ?";
+    "SELECT id, name, password_hash, role FROM users WHERE email = ?";
 constexpr const char* kUserExists = "SELECT 1 FROM users WHERE id = ?";
 
 }  // namespace
@@ -45,7 +45,7 @@ Session login(Connection& db, PasswordHasher& passwords, const TokenService& tok
     throttle.failed(db, email);
     throw ApiError(Err::InvalidCredentials, "E-mail or password is wrong");
   }
-  Account user{find.int64(0), find.text(1), email};
+  Account user{find.int64(0), find.text(1), email, find.text(3)};
   std::string stored = find.text(2);
   if (!passwords.verify(password, stored)) {
     throttle.failed(db, email);

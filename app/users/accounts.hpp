@@ -16,6 +16,7 @@ struct Account {
   int64_t id;
   std::string name;
   std::string email;
+  std::string role = "customer";  // customer, staff or admin (API.md Part 2, "Roles")
 };
 
 struct Session {

@@ -306,7 +306,7 @@ TEST_F(Login, ReturnsAnHs256TokenWithStringSubAndIntegerTimes) {
   const Response r = PostLogin(LoginBody(u.email, u.password));
   ASSERT_TRUE(IsJson(r, 200));
   EXPECT_TRUE(HasExactKeys(r.json, {"token", "expires_at", "user"}));
-  EXPECT_TRUE(HasExactKeys(r.json["user"], {"id", "name"}));
+  EXPECT_TRUE(HasExactKeys(r.json["user"], {"id", "name", "role"}));
   EXPECT_EQ(r.json["user"]["id"].integer(), u.id);
   EXPECT_EQ(r.json["user"]["name"].string(), u.name);
   const std::string expires_at = r.json["expires_at"].string();
@@ -339,6 +339,14 @@ TEST_F(Login, DemoUserAlexCanLogIn) {
   const Response r = PostLogin(LoginBody(kDemoEmail, kDemoPassword));
   ASSERT_TRUE(IsJson(r, 200));
   EXPECT_EQ(r.json["user"]["name"].string(), "Alex Smith");
+}
+
+TEST_F(Login, AnswerCarriesTheRoleAndRegisterMakesCustomers) {
+  const User u = RegisterUser("login.role");
+  const Response r = PostLogin(LoginBody(u.email, u.password));
+  ASSERT_TRUE(IsJson(r, 200));
+  EXPECT_EQ(r.json["user"]["role"].string(), "customer");
+  EXPECT_EQ(db().value("SELECT role FROM users WHERE id = " + Str(u.id)).value_or(""), "customer");
 }
 
 TEST_F(Login, EmailIsMatchedAsRegisteredWhateverItsCaseAndSpaces) {
