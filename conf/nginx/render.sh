@@ -20,7 +20,7 @@
 #                         login+register and for the rest of the API; 0 removes the limit.
 #   REQUEST_TIMEOUT (default 30): seconds nginx waits for seatd's answer; seatd reads the
 #                         same setting and commits nothing for a request older than that.
-#   SEATS_TRUSTED_PROXIES addresses or CIDRs, space-separated, whose X-Forwarded-For names
+#   SEATS_TRUSTED_PROXIES addresses or CIDRs, space- or comma-separated, whose X-Forwarded-For names
 #                         the client (nginx real_ip); empty (default): the header is ignored.
 # With --exec, runs `nginx -c $SEATS_CONF_OUT/nginx.conf -g 'daemon off;'` afterwards
 # (container entry point).
@@ -60,7 +60,7 @@ login_keepalive=${SEATS_LOGIN_KEEPALIVE:-0}
 request_timeout=${REQUEST_TIMEOUT:-30}
 trusted_proxies=${SEATS_TRUSTED_PROXIES:-}
 real_ip_from=""
-for proxy in $trusted_proxies; do
+for proxy in $(echo "$trusted_proxies" | tr ',' ' '); do
   case $proxy in *[!0-9A-Fa-f.:/]*) fail "SEATS_TRUSTED_PROXIES: not an address or CIDR: $proxy" ;; esac
   real_ip_from="${real_ip_from}set_real_ip_from $proxy; "
 done
