@@ -75,7 +75,8 @@ configure_file(${SEATS_PKG_DIR}/debian/changelog.in ${SEATS_PKG_OUT}/doc/changel
 # ---- Install rules -----------------------------------------------------------------------
 install(TARGETS seatd RUNTIME DESTINATION sbin)
 install(PROGRAMS ${SEATS_PKG_DIR}/seats-admin DESTINATION sbin)
-install(FILES ${PROJECT_SOURCE_DIR}/scripts/lib/migrate.sh DESTINATION share/seats/lib)
+install(FILES ${PROJECT_SOURCE_DIR}/scripts/lib/migrate.sh ${PROJECT_SOURCE_DIR}/scripts/lib/roles.sh
+        DESTINATION share/seats/lib)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/sql/migrations DESTINATION share/seats/sql
         FILES_MATCHING PATTERN "[0-9][0-9][0-9][0-9]_*.sql")
 install(FILES ${PROJECT_SOURCE_DIR}/sql/demo.sql DESTINATION share/seats/sql)
@@ -114,7 +115,7 @@ database clock.
 This package ships seatd with systemd units for its two worker pools (the
 API and login), an nginx site, the database schema and its migrations, and
 seats-admin, which initialises, migrates, backs up and restores the
-database.")
+database and sets users' roles.")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION web)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)

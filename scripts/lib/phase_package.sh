@@ -5,7 +5,7 @@
 # Debian's MariaDB server, nothing of seats). There it runs what an operator runs
 # (packaging/debian/README.Debian): seats-admin init, the units through systemctl, the nginx
 # site; then a smoke run over HTTP from this machine (health, register, login, hold, book),
-# a reinstall (the upgrade path: migrate, restart), seats-admin backup -> an emptied database
+# seats-admin role, a reinstall (the upgrade path: migrate, restart), seats-admin backup -> an emptied database
 # -> seats-admin restore with the booking back, a `docker restart` with the booking still
 # there and the smoke run again, and a purge. Prints each step's time and the sizes.
 #
@@ -196,7 +196,24 @@ pkg_smoke() {
     log "seat $seat does not read SOLD after its booking"
     return 1
   }
+  PKG_EMAIL=$email PKG_PASSWORD=$password
   log "smoke ($label): user $email booked seat $seat of show 101 (booking $PKG_BOOKING)"
+}
+
+# seats-admin role: the smoke user becomes staff (the login answer says so); an unknown
+# e-mail is refused.
+pkg_role() {
+  pkg_exec seats-admin role "$PKG_EMAIL" staff || return 1
+  pkg_http POST /login "{\"email\":\"$PKG_EMAIL\",\"password\":\"$PKG_PASSWORD\"}"
+  pkg_expect 200 "login after the role change" || return 1
+  [[ $(jq -r .user.role <<<"$PKG_BODY") == staff ]] || {
+    log "login answer after seats-admin role: $PKG_BODY"
+    return 1
+  }
+  if pkg_exec seats-admin role nobody-here@example.com admin 2>/dev/null; then
+    log "seats-admin role accepted an unknown e-mail"
+    return 1
+  fi
 }
 
 # pkg_booking_confirmed TOKEN BOOKING: the user's bookings list BOOKING as CONFIRMED.
@@ -292,6 +309,7 @@ phase_package() {
   pkg_step "enable the nginx site" pkg_enable_site
   pkg_step "smoke: health, register, login, hold, book" pkg_smoke first
   PKG_TOKEN1=$PKG_TOKEN PKG_BOOKING1=$PKG_BOOKING
+  pkg_step "seats-admin role EMAIL staff" pkg_role
   pkg_step "reinstall (upgrade path: migrate, restart)" pkg_reinstall
   pkg_step "seats-admin backup" pkg_backup
   pkg_step "drop and recreate the database" pkg_reset_database
