@@ -1,7 +1,8 @@
 #!/bin/sh
 # Renders nginx.conf.in and seats.conf.in (beside this script) into $SEATS_CONF_OUT.
-# One renderer for both users of the templates: scripts/stack (local stack) and the nginx
-# service in docker-compose.yml (plain POSIX sh + sed, which the nginx image has).
+# One renderer for every user of the templates: scripts/stack (local stack), the nginx
+# service in docker-compose.yml (plain POSIX sh + sed, which the nginx image has), and the
+# Debian package's site file (--site, at build time: packaging/render-site.sh).
 #
 # Input (environment):
 #   SEATS_CONF_OUT        directory to write nginx.conf and seats.conf into (required)
@@ -9,7 +10,8 @@
 #   SEATS_WEB_ROOT        directory with the static page (required)
 #   SEATS_MAIN_UPSTREAM   e.g. unix:/path/run/seatd.sock or app:9000 (required)
 #   SEATS_LOGIN_UPSTREAM  e.g. unix:/path/run/seatd-login.sock or app-login:9000 (required)
-#   SEATS_PID_FILE, SEATS_TEMP_DIR, SEATS_ACCESS_LOG, SEATS_ERROR_LOG (required)
+#   SEATS_ACCESS_LOG (required)
+#   SEATS_PID_FILE, SEATS_TEMP_DIR, SEATS_ERROR_LOG (required, except with --site)
 #   SEATS_NGINX_USER      "user" directive value; empty: no directive
 #   SEATS_NGINX_WORKERS   worker_processes (default auto)
 #   SEATS_KEEPALIVE, SEATS_LOGIN_KEEPALIVE
@@ -23,7 +25,8 @@
 #   SEATS_TRUSTED_PROXIES addresses or CIDRs, space- or comma-separated, whose X-Forwarded-For names
 #                         the client (nginx real_ip); empty (default): the header is ignored.
 # With --exec, runs `nginx -c $SEATS_CONF_OUT/nginx.conf -g 'daemon off;'` afterwards
-# (container entry point).
+# (container entry point). With --site, renders seats.conf only: for an nginx whose own
+# nginx.conf includes it in its http block (Debian's sites-enabled/).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -48,6 +51,12 @@ nonneg_int() {
   esac
 }
 
+files="nginx.conf seats.conf"
+if [ "${1:-}" = --site ]; then
+  files=seats.conf
+  # Placeholders of nginx.conf only.
+  SEATS_PID_FILE=unused SEATS_TEMP_DIR=unused SEATS_ERROR_LOG=unused
+fi
 for v in SEATS_CONF_OUT SEATS_LISTEN SEATS_WEB_ROOT SEATS_MAIN_UPSTREAM SEATS_LOGIN_UPSTREAM \
   SEATS_PID_FILE SEATS_TEMP_DIR SEATS_ACCESS_LOG SEATS_ERROR_LOG; do
   need "$v"
@@ -106,8 +115,9 @@ script=$(
   done
 )
 
-mkdir -p "$SEATS_CONF_OUT" "$SEATS_TEMP_DIR"
-for name in nginx.conf seats.conf; do
+mkdir -p "$SEATS_CONF_OUT"
+[ "$files" = seats.conf ] || mkdir -p "$SEATS_TEMP_DIR"
+for name in $files; do
   sed -e "$script" "$here/$name.in" >"$SEATS_CONF_OUT/$name.tmp"
   if grep -n '@[A-Z_]*@' "$SEATS_CONF_OUT/$name.tmp" >&2; then
     fail "unreplaced placeholder in $name"
