@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the browser tests against a running stack (SEATS_URL, default http://127.0.0.1:18080).
-# Installs playwright-core from the committed lock file on first use; never downloads a
+# Installs playwright-core from the committed lock file when node_modules is missing or
+# older than the lock (a checkout that changed the lock); never downloads a
 # browser: it drives Debian's chromium (apt-get install chromium), path in $CHROMIUM.
 set -euo pipefail
 
@@ -17,7 +18,7 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   exit 1
 fi
 
-if [[ ! -d node_modules/playwright-core ]]; then
+if [[ ! -d node_modules/playwright-core || package-lock.json -nt node_modules/.package-lock.json ]]; then
   npm ci --no-audit --no-fund
 fi
 
