@@ -23,6 +23,20 @@ void Context::require_user(int64_t user_id) {
   }
 }
 
+int64_t Context::require_role(const Request& request, Role role) {
+  int64_t user_id = token_user(request);
+  Statement& q = db.statement("SELECT role FROM users WHERE id = ?");
+  q.run({user_id});
+  if (!q.next()) throw ApiError(Err::Unauthorized, "The token's user no longer exists");
+  std::string has = q.text(0);
+  Role held = has == "admin" ? Role::Admin : has == "staff" ? Role::Staff : Role::Customer;
+  if (held < role) {
+    throw ApiError(Err::Forbidden, role == Role::Admin ? "This needs the admin role"
+                                                       : "This needs the staff or admin role");
+  }
+  return user_id;
+}
+
 int64_t Context::optional_user(const Request& request) const {
   if (request.authorization.empty()) return 0;
   return tokens.verify_header(request.authorization, std::time(nullptr)).value_or(0);

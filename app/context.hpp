@@ -15,6 +15,9 @@
 
 namespace seats {
 
+// What a user may do (API.md Part 2, "Roles"), in increasing order.
+enum class Role { Customer, Staff, Admin };
+
 // What one worker owns for its whole life: settings, its database connection, and the
 // helpers that keep per-worker buffers. Handlers reach everything through it.
 class Context {
@@ -36,6 +39,10 @@ class Context {
   int64_t token_user(const Request& request) const;
   // 401 unless the user still exists.
   void require_user(int64_t user_id);
+  // The caller's user id when their role, read from the database on every call (so a
+  // demoted admin loses access at once), is at least `role`: admin includes staff.
+  // 401 without a valid token or user, 403 forbidden with too small a role.
+  int64_t require_role(const Request& request, Role role);
   // The caller's user id when a valid token is given, else 0 (anonymous). Does not check
   // that the user still exists: it only decides what a read shows.
   int64_t optional_user(const Request& request) const;

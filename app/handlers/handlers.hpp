@@ -8,6 +8,7 @@ namespace seats {
 // One function per endpoint: parse the request, call the rule, shape the JSON.
 Response handle_health(Context&, const Request&, const RouteParams&);
 Response handle_liveness(Context&, const Request&, const RouteParams&);
+Response handle_admin_audit(Context&, const Request&, const RouteParams&);
 Response handle_register(Context&, const Request&, const RouteParams&);
 Response handle_login(Context&, const Request&, const RouteParams&);
 Response handle_list_movies(Context&, const Request&, const RouteParams&);

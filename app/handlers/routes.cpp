@@ -17,6 +17,7 @@ Router make_router() {
       {"POST", "/api/v1/bookings", handle_create_booking},
       {"GET", "/api/v1/bookings", handle_list_bookings},
       {"DELETE", "/api/v1/bookings/:id", handle_cancel_booking},
+      {"GET", "/api/v1/admin/audit", handle_admin_audit},
   });
 }
 

@@ -44,6 +44,8 @@ ProblemShape problem_shape(Err code) {
       return {422, "Unprocessable Content", "validation_failed"};
     case Err::IdempotencyKeyReused:
       return {422, "Unprocessable Content", "idempotency_key_reused"};
+    case Err::Forbidden:
+      return {403, "Forbidden", "forbidden"};
     case Err::TooManyRequests:
       return {429, "Too Many Requests", "too_many_requests"};
     case Err::Unavailable:

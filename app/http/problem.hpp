@@ -10,6 +10,7 @@ namespace seats {
 enum class Err {
   InvalidJson,
   Unauthorized,
+  Forbidden,
   InvalidCredentials,
   NotFound,
   MovieNotFound,

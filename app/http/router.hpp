@@ -42,6 +42,8 @@ class Router {
     std::string allow;  // set when the path matched but the method did not
   };
   Match match(std::string_view method, std::string_view path) const;
+  // The table itself, for the test that calls every admin route without the role.
+  const std::vector<Route>& routes() const { return routes_; }
 
  private:
   std::vector<Route> routes_;
