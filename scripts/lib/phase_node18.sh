@@ -68,6 +68,7 @@ node18_start_container() {
     -v "$REPO_ROOT:/src:ro" -v "$ARTIFACTS/node18:/artifacts" \
     -e SEATS_URL -e HOLD_SECONDS -e MAX_HOLDS_PER_SHOW -e LOGIN_RATE -e JWT_SECRET \
     -e CONTRACT_SHOW_INDEX -e CONTRACT_ROWS -e CONTRACT_WAIT_SECONDS \
+    -e CONTRACT_ADMIN_EMAIL -e CONTRACT_ADMIN_PASSWORD \
     -e SEATS_ARTIFACTS=/artifacts \
     "$NODE18_IMAGE" sleep 900 >/dev/null || return 1
   # The image's node_modules came from these very lock files (built just now); the copy
