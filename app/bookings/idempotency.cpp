@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "db/error.hpp"
+#include "db/now_and_then.hpp"
 #include "http/problem.hpp"
 
 namespace seats {
@@ -58,11 +59,8 @@ constexpr const char* kPurge =
     "DELETE FROM idempotency_keys WHERE created_at < NOW(6) - INTERVAL 1 DAY LIMIT 500";
 
 void purge_now_and_then(Connection& db) {
-  static auto next_purge = std::chrono::steady_clock::time_point{};
-  auto now = std::chrono::steady_clock::now();
-  if (now < next_purge) return;
-  next_purge = now + kPurgeInterval;
-  db.statement(kPurge).run({});
+  static NowAndThen purge(kPurgeInterval);
+  if (purge.due()) db.statement(kPurge).run({});
 }
 
 int64_t new_claim_token() {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "db/now_and_then.hpp"
 #include "http/problem.hpp"
 
 namespace seats {
@@ -41,11 +42,8 @@ void LoginThrottle::check(Connection& db, const std::string& email) {
 void LoginThrottle::failed(Connection& db, const std::string& email) {
   if (max_failures_ == 0) return;
   db.statement(kCountFailure).run({email});
-  static auto next_purge = std::chrono::steady_clock::time_point{};
-  auto now = std::chrono::steady_clock::now();
-  if (now < next_purge) return;
-  next_purge = now + kPurgeInterval;
-  db.statement(kPurge).run({});
+  static NowAndThen purge(kPurgeInterval);
+  if (purge.due()) db.statement(kPurge).run({});
 }
 
 }  // namespace seats
