@@ -4,8 +4,10 @@
 import { api, ApiError, newIdempotencyKey, serverNow } from './api.js';
 import { formatRemaining, remainingMs, startTicker } from './countdown.js';
 import { formatShowTime, listNames, localTimeZone, plural } from './format.js';
+import { withBusyButton } from './forms.js';
 import { SeatMap, seatState } from './seatmap.js';
 import { clearSession, loadSession, saveSession } from './session.js';
+import { statusRegion } from './status.js';
 
 const POLL_MS = 3000;
 const PASSWORD_MIN_BYTES = 8;
@@ -58,17 +60,7 @@ const seatMap = new SeatMap(el.seatMap, (seat) => toggleSeat(seat));
 
 // ---------------------------------------------------------------- status messages
 
-/** Shows a sentence in the live region; kind is 'info', 'success' or 'error'. */
-function say(text, kind = 'info') {
-  const p = document.createElement('p');
-  p.className = `status-message status-${kind}`;
-  p.textContent = text;
-  el.status.replaceChildren(p);
-}
-
-function clearStatus() {
-  el.status.replaceChildren();
-}
+const { say, clear: clearStatus } = statusRegion(el.status);
 
 /** Reports a failed request in words; a 401 on a signed-in call ends the session. */
 function report(err, prefix = '') {
@@ -120,22 +112,6 @@ async function enterApp(session, welcome) {
   startPolling();
   // After signing in, the submit button that had focus is hidden: move on to the picker.
   if (welcome) el.movieSelect.focus();
-}
-
-function withBusyButton(form, fn) {
-  const button = form.querySelector('button[type="submit"]');
-  return async (event) => {
-    event.preventDefault();
-    if (button.disabled) return;
-    button.disabled = true;
-    button.setAttribute('aria-busy', 'true');
-    try {
-      await fn(new FormData(form));
-    } finally {
-      button.disabled = false;
-      button.removeAttribute('aria-busy');
-    }
-  };
 }
 
 async function signIn(form) {
