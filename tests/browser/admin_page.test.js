@@ -226,6 +226,11 @@ describe('admin page', () => {
     const customer = await registerUser('not-admin');
     const { context, page } = await openPage(browser, {}, '/admin/');
     try {
+      // A wrong password is said as such first, not taken for a missing role.
+      await page.locator('#sign-in-email').fill(customer.email);
+      await page.locator('#sign-in-password').fill(`${customer.password}-wrong`);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.locator('#status .status-error', { hasText: 'Could not sign in:' }).waitFor();
       await page.locator('#sign-in-email').fill(customer.email);
       await page.locator('#sign-in-password').fill(customer.password);
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();

@@ -41,13 +41,15 @@ function report(err, prefix = '') {
     say('Something went wrong in this page. Please reload and try again.', 'error');
     return;
   }
+  // Admin requests still out when the session ended answer so too: the first one said it.
+  if (!session && (err.code === 'unauthorized' || err.code === 'forbidden')) return;
   if (err.status === 401 && session) {
     endSession('Your session has ended. Please sign in again.');
     return;
   }
   if (err.status === 403 && session) {
-    const who = session.user.email || session.user.name || 'This account';
-    endSession(`${who} is signed in, but it is not an admin, so it cannot use this page. ` +
+    const who = session.user.email || session.user.name || 'you';
+    endSession(`The account of ${who} is not an admin, so it cannot use this page. ` +
       `An operator can make it one with: scripts/stack role ${session.user.email || 'EMAIL'} admin`,
     'error');
     return;
