@@ -94,6 +94,20 @@ describe('admin page', () => {
       await page.getByRole('textbox', { name: 'Name of row 3' }).fill('C');
       await rowB.fill('8');
       assert.equal(await page.locator('#layout-summary').innerText(), '3 rows, 24 seats.');
+      // By keyboard: a row added lands focus in its name; removing it hands focus back.
+      const focused = () => page.evaluate(() => document.activeElement.getAttribute('aria-label') ||
+        document.activeElement.labels?.[0]?.textContent || document.activeElement.id);
+      await page.locator('#row-add').focus();
+      await page.keyboard.press('Enter');
+      assert.equal(await focused(), 'Name of row 4');
+      assert.equal(await page.getByRole('textbox', { name: 'Name of row 4' }).inputValue(), 'D');
+      assert.equal(await page.locator('#layout-summary').innerText(), '4 rows, 32 seats.');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab');
+      assert.equal(await focused(), 'Remove row D');
+      await page.keyboard.press('Enter');
+      assert.equal(await focused(), 'Name of row 3');
+      assert.equal(await page.locator('#layout-summary').innerText(), '3 rows, 24 seats.');
       await page.locator('#theatre-form').screenshot({ path: artifactPath('admin-theatre-form.png') });
       await page.getByRole('button', { name: 'Add theatre' }).click();
       const theatreItem = page.locator('#theatre-list li', { hasText: theatreName });

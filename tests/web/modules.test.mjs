@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { utcToZonedInput, zonedToUtc } from '../../web/js/admin/zoned_time.js';
+import { zonedToUtc } from '../../web/js/admin/zoned_time.js';
 import { formatMoney, parseMoney } from '../../web/js/money.js';
 import { endLabelColumn, gridShape, seatColumn } from '../../web/js/seat_layout.js';
 
@@ -38,11 +38,6 @@ test('text that is no wall time is invalid', () => {
   for (const text of ['', '2026-02-30T12:00', '2026-12-05 20:00', '2026-12-05T24:00', 'tomorrow']) {
     assert.deepEqual(zonedToUtc(text, 'UTC'), { invalid: true }, text);
   }
-});
-
-test('UTC back to the wall clock of the zone is what an input shows', () => {
-  assert.equal(utcToZonedInput(Date.parse('2026-12-05T14:30:00Z'), 'Asia/Kolkata'), '2026-12-05T20:00');
-  assert.equal(utcToZonedInput(Date.parse('2026-12-31T23:30:00Z'), 'Europe/Berlin'), '2027-01-01T00:30');
 });
 
 test('prices typed by a person become exact minor units of the currency', () => {

@@ -1,10 +1,10 @@
 // Theatres: the list, and the form that adds one with its time zone and row layout.
 
-import { plural } from '../format.js';
+import { formatShowTime, plural } from '../format.js';
 import { charCount, withBusyButton } from '../forms.js';
 import { checkRows, createRowEditor, MAX_ROWS, MAX_SEATS } from './row_editor.js';
 import { h } from './dom.js';
-import { isKnownTimeZone, utcToZonedInput } from './zoned_time.js';
+import { isKnownTimeZone } from './zoned_time.js';
 
 const LIMITS = { name: 100, location: 200 };
 
@@ -48,7 +48,7 @@ export function createTheatres(ctx) {
     if (!value) {
       zoneCheck.textContent = 'Empty means UTC.';
     } else if (isKnownTimeZone(value)) {
-      zoneCheck.textContent = `Clocks there read ${utcToZonedInput(Date.now(), value).replace('T', ' ')} now.`;
+      zoneCheck.textContent = `Local time there now: ${formatShowTime(new Date().toISOString(), value)}.`;
     } else {
       zoneCheck.textContent = 'This browser does not know that time zone; the server will check it.';
     }

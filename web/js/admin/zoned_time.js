@@ -84,11 +84,3 @@ export function zonedToUtc(local, timeZone) {
   if (readings.length === 0) return { gap: true };
   return readings.length > 1 ? { ms: readings[0], ambiguous: true } : { ms: readings[0] };
 }
-
-const pad = (n, width = 2) => String(n).padStart(width, '0');
-
-/** The datetime-local text ("YYYY-MM-DDTHH:MM") that `timeZone`'s clocks show at `ms`. */
-export function utcToZonedInput(ms, timeZone) {
-  const w = wallClockAt(ms, timeZone);
-  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}`;
-}
