@@ -19,10 +19,11 @@ SeatPool& Pool() {
 }
 
 constexpr const char* kLargestId = "9223372036854775807";
-const std::set<std::string> kCreatedKeys = {"booking_id", "status", "show_id", "seat_ids",
-                                            "message"};
+const std::set<std::string> kCreatedKeys = {"booking_id",  "status",   "show_id", "seat_ids",
+                                            "total_cents", "currency", "message"};
 const std::set<std::string> kListedKeys = {"booking_id",  "status",  "time",  "show_id",
-                                           "movie_title", "theatre", "seats", "created_at"};
+                                           "movie_title", "theatre", "seats", "created_at",
+                                           "total_cents", "currency"};
 
 std::vector<std::int64_t> Sorted(std::vector<std::int64_t> v) {
   std::sort(v.begin(), v.end());
@@ -51,6 +52,18 @@ class Bookings : public ApiTest {
       return ::testing::AssertionFailure()
              << "expected a CONFIRMED booking of show " << show << " seats "
              << IdArrayOf(seats).dump() << "\n  " << r.describe();
+    }
+    // The show's price for each seat, as the answer and as stored.
+    const std::int64_t total =
+        db().integer("SELECT price_cents FROM shows WHERE id = " + Str(show)) *
+        static_cast<std::int64_t>(seats.size());
+    const std::int64_t stored = db().integer("SELECT total_cents FROM bookings WHERE id = " +
+                                             Str(r.json["booking_id"].integer()));
+    if (!r.json["total_cents"].is_integer() || r.json["total_cents"].integer() != total ||
+        stored != total || r.json["currency"].string() != settings().currency) {
+      return ::testing::AssertionFailure()
+             << "expected a total of " << total << " " << settings().currency << ", stored "
+             << stored << "\n  " << r.describe();
     }
     return ::testing::AssertionSuccess();
   }
@@ -379,6 +392,9 @@ TEST_F(Bookings, ListIsNewestFirstWithShowDetailsAndCancelledOnes) {
     ASSERT_EQ(show.size(), 1u);
     EXPECT_EQ(b["movie_title"].string(), show[0][0].value_or(""));
     EXPECT_EQ(b["theatre"].string(), show[0][1].value_or(""));
+    EXPECT_EQ(b["total_cents"].integer(),
+              db().integer("SELECT total_cents FROM bookings WHERE id = " + Str(e.booking)));
+    EXPECT_EQ(b["currency"].string(), settings().currency);
     ASSERT_TRUE(IsRfc3339Utc(b["time"].string()));
     EXPECT_EQ(UnixSeconds(ParseTime(b["time"].string())),
               UnixSeconds(ParseTime(show[0][2].value_or(""))));

@@ -80,7 +80,9 @@ TEST_F(Shows, AreListedByTimeWithExactlyTheDocumentedFields) {
     for (std::size_t i = 0; i < r.json.size(); ++i) {
       const Json s = r.json.at(i);
       SCOPED_TRACE(s.dump());
-      EXPECT_TRUE(HasExactKeys(s, {"id", "movie_id", "theatre_id", "theatre", "location", "time"}));
+      EXPECT_TRUE(HasExactKeys(s, {"id", "movie_id", "theatre_id", "theatre", "location", "time",
+                                   "movie_title", "price_cents", "currency", "on_sale_at",
+                                   "queue_rate", "capacity", "timezone", "status"}));
       EXPECT_EQ(Str(s["movie_id"].integer()), movie);
       ASSERT_TRUE(IsRfc3339Utc(s["time"].string()));
       const TimePoint t = ParseTime(s["time"].string());
@@ -89,18 +91,33 @@ TEST_F(Shows, AreListedByTimeWithExactlyTheDocumentedFields) {
       listed.insert(Str(s["id"].integer()));
       const auto db_show = db().rows(
           "SELECT s.movie_id, s.theatre_id, t.name, t.location, "
-          "DATE_FORMAT(s.start_time, '%Y-%m-%d %H:%i:%s') FROM shows s JOIN theatres t ON "
-          "t.id = s.theatre_id WHERE s.id = " +
+          "DATE_FORMAT(s.start_time, '%Y-%m-%d %H:%i:%s'), s.price_cents, s.queue_rate, "
+          "(SELECT COUNT(*) FROM show_seats WHERE show_id = s.id), t.timezone, s.status, "
+          "DATE_FORMAT(s.on_sale_at, '%Y-%m-%d %H:%i:%s.%f'), m.title "
+          "FROM shows s JOIN theatres t ON t.id = s.theatre_id JOIN movies m ON m.id = s.movie_id "
+          "WHERE s.id = " +
           Str(s["id"].integer()));
       ASSERT_EQ(db_show.size(), 1u);
+      EXPECT_EQ(Str(s["price_cents"].integer()), db_show[0][5].value_or(""));
+      EXPECT_EQ(s["currency"].string(), settings().currency);
+      EXPECT_EQ(Str(s["queue_rate"].integer()), db_show[0][6].value_or(""));
+      EXPECT_EQ(Str(s["capacity"].integer()), db_show[0][7].value_or(""));
+      EXPECT_EQ(s["timezone"].string(), db_show[0][8].value_or(""));
+      EXPECT_EQ(s["status"].string(), "ON_SALE") << "a cancelled show is never listed";
+      EXPECT_EQ(db_show[0][9].value_or(""), "ON_SALE");
+      ASSERT_TRUE(IsRfc3339Utc(s["on_sale_at"].string()));
+      EXPECT_EQ(ParseTime(s["on_sale_at"].string()), ParseTime(db_show[0][10].value_or("")));
+      EXPECT_EQ(s["movie_title"].string(), db_show[0][11].value_or(""));
       EXPECT_EQ(Str(s["theatre_id"].integer()), db_show[0][1].value_or(""));
       EXPECT_EQ(s["theatre"].string(), db_show[0][2].value_or(""));
       EXPECT_EQ(s["location"].string(), db_show[0][3].value_or(""));
       EXPECT_EQ(UnixSeconds(t), UnixSeconds(ParseTime(db_show[0][4].value_or(""))));
     }
     // Every upcoming show of the movie is listed.
-    for (const auto& row : db().rows(
-             "SELECT id FROM shows WHERE start_time > UTC_TIMESTAMP() AND movie_id = " + movie)) {
+    for (const auto& row :
+         db().rows("SELECT id FROM shows WHERE start_time > UTC_TIMESTAMP() AND status = 'ON_SALE' "
+                   "AND movie_id = " +
+                   movie)) {
       EXPECT_EQ(listed.count(row[0].value_or("")), 1u)
           << "show " << row[0].value_or("") << " missing from " << r.describe();
     }

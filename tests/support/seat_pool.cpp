@@ -21,7 +21,8 @@ std::vector<ShowInfo> DiscoverFutureShows() {
   if (movies.status != 200 || !movies.json.is_array()) {
     throw std::runtime_error("cannot list movies: " + movies.describe());
   }
-  const auto horizon = std::chrono::system_clock::now() + std::chrono::hours(1);
+  const auto now = std::chrono::system_clock::now();
+  const auto horizon = now + std::chrono::hours(1);
   std::vector<ShowInfo> shows;
   for (std::size_t i = 0; i < movies.json.size(); ++i) {
     const std::int64_t movie = movies.json.at(i)["id"].integer();
@@ -31,7 +32,9 @@ std::vector<ShowInfo> DiscoverFutureShows() {
     }
     for (std::size_t k = 0; k < r.json.size(); ++k) {
       const Json s = r.json.at(k);
-      if (ParseTime(s["time"].string()) > horizon) {
+      // Shows that tests add (not on sale yet, cancelled later) come after the demo's in id
+      // order; only shows on sale now are the pool's.
+      if (ParseTime(s["time"].string()) > horizon && ParseTime(s["on_sale_at"].string()) <= now) {
         shows.push_back({s["id"].integer(), movie, s["time"].string()});
       }
     }
