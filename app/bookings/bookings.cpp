@@ -42,7 +42,7 @@ constexpr const char* kSellSeats =
 
 constexpr const char* kListBookings =
     "SELECT b.id, b.status, b.show_id, m.title, s.start_time, t.name, b.created_at, "
-    "  b.total_cents "
+    "  b.total_cents, t.timezone "
     "FROM bookings b JOIN shows s ON s.id = b.show_id JOIN movies m ON m.id = s.movie_id "
     "JOIN theatres t ON t.id = s.theatre_id WHERE b.user_id = ? ORDER BY b.id DESC";
 constexpr const char* kListBookingSeats =
@@ -137,7 +137,8 @@ std::vector<Booking> list_bookings(Connection& db, int64_t user_id) {
                         q.text(5),
                         q.text(6),
                         {},
-                        q.int64(7)});
+                        q.int64(7),
+                        q.text(8)});
   }
   Statement& seats = db.statement(kListBookingSeats);
   seats.run({user_id});

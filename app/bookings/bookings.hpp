@@ -21,6 +21,7 @@ struct Booking {
   std::string movie_title, time, theatre, created_at;
   std::vector<BookingSeat> seats;
   int64_t total_cents;
+  std::string timezone;  // the theatre's
 };
 
 struct NewBooking {

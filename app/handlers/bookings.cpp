@@ -114,13 +114,13 @@ Response handle_list_bookings(Context& ctx, const Request& request, const RouteP
                                              "name", json_str(s.name)));
     }
     json_array_append_new(
-        list, json_pack("{s:I, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:o}", "booking_id",
+        list, json_pack("{s:I, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o}", "booking_id",
                         static_cast<json_int_t>(b.id), "status", json_str(b.status), "show_id",
                         static_cast<json_int_t>(b.show_id), "movie_title", json_str(b.movie_title),
                         "time", json_time(b.time), "theatre", json_str(b.theatre), "seats", seats,
                         "created_at", json_time(b.created_at), "total_cents",
                         static_cast<json_int_t>(b.total_cents), "currency",
-                        json_str(ctx.settings.currency)));
+                        json_str(ctx.settings.currency), "timezone", json_str(b.timezone)));
   }
   return json_response(200, list);
 }

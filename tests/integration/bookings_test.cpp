@@ -21,9 +21,9 @@ SeatPool& Pool() {
 constexpr const char* kLargestId = "9223372036854775807";
 const std::set<std::string> kCreatedKeys = {"booking_id",  "status",   "show_id", "seat_ids",
                                             "total_cents", "currency", "message"};
-const std::set<std::string> kListedKeys = {"booking_id",  "status",  "time",  "show_id",
-                                           "movie_title", "theatre", "seats", "created_at",
-                                           "total_cents", "currency"};
+const std::set<std::string> kListedKeys = {"booking_id",  "status",   "time",    "show_id",
+                                           "movie_title", "theatre",  "seats",   "created_at",
+                                           "total_cents", "currency", "timezone"};
 
 std::vector<std::int64_t> Sorted(std::vector<std::int64_t> v) {
   std::sort(v.begin(), v.end());
@@ -395,6 +395,11 @@ TEST_F(Bookings, ListIsNewestFirstWithShowDetailsAndCancelledOnes) {
     EXPECT_EQ(b["total_cents"].integer(),
               db().integer("SELECT total_cents FROM bookings WHERE id = " + Str(e.booking)));
     EXPECT_EQ(b["currency"].string(), settings().currency);
+    EXPECT_EQ(b["timezone"].string(),
+              db().value("SELECT t.timezone FROM shows s JOIN theatres t ON t.id = s.theatre_id "
+                         "WHERE s.id = " +
+                         Str(e.seats[0].show_id))
+                  .value_or(""));
     ASSERT_TRUE(IsRfc3339Utc(b["time"].string()));
     EXPECT_EQ(UnixSeconds(ParseTime(b["time"].string())),
               UnixSeconds(ParseTime(show[0][2].value_or(""))));

@@ -276,6 +276,16 @@ TEST_F(StaticSite, RootServesTheIndexPageAsHtml) {
   }
 }
 
+TEST_F(StaticSite, AdminPathServesTheAdminPageAsHtml) {
+  const std::string page = ReadFile(std::filesystem::path(SEATS_WEB_DIR) / "admin" / "index.html");
+  const Response r = client.get("/admin/");
+  ASSERT_EQ(r.status, 200) << r.describe();
+  EXPECT_EQ(r.media_type(), "text/html") << r.describe();
+  EXPECT_TRUE(r.body == page) << "the page served is not web/admin/index.html\n  " << r.describe();
+  EXPECT_EQ(r.header("x-content-type-options"), "nosniff") << r.describe();
+  EXPECT_TRUE(ServerIsPlainNginx(r));
+}
+
 TEST_F(StaticSite, ScriptsAndStylesAreServedCacheably) {
   std::vector<std::filesystem::path> assets;
   for (const char* dir : {"js", "css"}) {
