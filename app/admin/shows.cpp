@@ -17,11 +17,13 @@ constexpr const char* kCheckTimes =
 // moment cannot both pass the overlap check.
 constexpr const char* kLockTheatre = "SELECT name FROM theatres WHERE id = ? FOR UPDATE";
 // [start, start + duration) against each live show's own interval; touching ends are fine.
+// Written with the durations subtracted from the other side, since an end past
+// 9999-12-31 would be NULL and a NULL comparison would let any show through.
 constexpr const char* kOverlapping =
     "SELECT s.id, s.start_time FROM shows s JOIN movies m ON m.id = s.movie_id "
     "WHERE s.theatre_id = ? AND s.status <> 'CANCELLED' "
-    "  AND s.start_time < CAST(? AS DATETIME) + INTERVAL ? MINUTE "
-    "  AND s.start_time + INTERVAL m.duration_mins MINUTE > CAST(? AS DATETIME) "
+    "  AND s.start_time - INTERVAL ? MINUTE < CAST(? AS DATETIME) "
+    "  AND s.start_time > CAST(? AS DATETIME) - INTERVAL m.duration_mins MINUTE "
     "ORDER BY s.start_time LIMIT 1";
 constexpr const char* kInsertShow =
     "INSERT INTO shows (movie_id, theatre_id, start_time, price_cents, on_sale_at, queue_rate) "
@@ -97,7 +99,7 @@ int64_t create_show(Connection& db, int64_t actor, const NewShow& show,
     std::string theatre_name = theatre.text(0);
 
     Statement& overlap = db.statement(kOverlapping);
-    overlap.run({show.theatre_id, show.start_time, duration_mins, show.start_time});
+    overlap.run({show.theatre_id, duration_mins, show.start_time, show.start_time});
     if (overlap.next()) {
       throw ApiError(Err::ShowOverlaps, "Show " + std::to_string(overlap.int64(0)) +
                                             " in this theatre starts at " +

@@ -30,11 +30,14 @@ Connection::Connection(const Settings& settings) : settings_(settings) {}
 
 Connection::~Connection() { close(); }
 
+// The connection goes first: mysql_close detaches every statement from it, so closing a
+// poisoned statement afterwards frees memory without waiting on the server.
 void Connection::close() {
-  statements_.clear();
   in_transaction_ = false;
   if (db_) mysql_close(db_);
   db_ = nullptr;
+  statements_.clear();
+  poisoned_ = false;
 }
 
 void Connection::discard() { close(); }
@@ -96,6 +99,9 @@ void Connection::ensure_ready() {
 }
 
 void Connection::ensure_connected() {
+  // A transaction that met a poisoned statement has been rolled back by the server (its
+  // error was a deadlock or a lost connection), so a retry may start on a new connection.
+  if (db_ && poisoned_ && !in_transaction_) close();
   if (db_) return;
   if (in_transaction_) throw DbError(CR_SERVER_LOST, "connection lost inside a transaction");
   connect();
@@ -116,7 +122,8 @@ Statement& Connection::statement(std::string_view sql) {
   ensure_connected();
   auto it = statements_.find(sql);
   if (it == statements_.end()) {
-    it = statements_.emplace(std::string(sql), std::make_unique<Statement>(db_, sql)).first;
+    it = statements_.emplace(std::string(sql), std::make_unique<Statement>(db_, sql, &poisoned_))
+             .first;
   }
   return *it->second;
 }

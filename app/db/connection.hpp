@@ -56,6 +56,9 @@ class Connection {
   MYSQL* db_ = nullptr;
   bool in_transaction_ = false;
   std::map<std::string, std::unique_ptr<Statement>, std::less<>> statements_;
+  // A statement's result set failed part-way (see Statement): replace the connection before
+  // its next use outside a transaction.
+  bool poisoned_ = false;
   std::chrono::steady_clock::time_point last_used_;
   std::chrono::system_clock::time_point commit_deadline_ =
       std::chrono::system_clock::time_point::max();

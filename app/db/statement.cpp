@@ -1,5 +1,7 @@
 #include "db/statement.hpp"
 
+#include <errmsg.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstring>
@@ -16,7 +18,8 @@ constexpr unsigned long kInitialColumnBytes = 64;
 
 }  // namespace
 
-Statement::Statement(MYSQL* db, std::string_view sql) : stmt_(mysql_stmt_init(db)) {
+Statement::Statement(MYSQL* db, std::string_view sql, bool* connection_poisoned)
+    : stmt_(mysql_stmt_init(db)), connection_poisoned_(connection_poisoned) {
   if (!stmt_) throw DbError(mysql_errno(db), mysql_error(db));
   if (mysql_stmt_prepare(stmt_, sql.data(), sql.size()) != 0) fail();
   // mysql_stmt_store_result then records each column's longest value (its text length;
@@ -34,6 +37,9 @@ Statement& Statement::run(std::initializer_list<Param> params) {
 }
 
 Statement& Statement::run(const std::vector<Param>& params) {
+  if (poisoned_) {
+    throw DbError(CR_COMMANDS_OUT_OF_SYNC, "statement unusable after a result set failed part-way");
+  }
   mysql_stmt_free_result(stmt_);
   std::vector<MYSQL_BIND> binds(params.size());
   std::vector<long long> ints(params.size());
@@ -60,7 +66,11 @@ Statement& Statement::run(const std::vector<Param>& params) {
   if (!binds.empty() && mysql_stmt_bind_param(stmt_, binds.data()) != 0) fail();
   if (mysql_stmt_execute(stmt_) != 0) fail();
   if (mysql_stmt_field_count(stmt_) > 0) {
-    if (mysql_stmt_store_result(stmt_) != 0) fail();
+    if (mysql_stmt_store_result(stmt_) != 0) {
+      poisoned_ = true;
+      *connection_poisoned_ = true;
+      fail();
+    }
     bind_results();
   }
   return *this;

@@ -18,9 +18,16 @@ using Param = std::variant<std::nullptr_t, int64_t, std::string_view>;
 // converts numbers and DATETIMEs), buffered client-side, and read with typed accessors.
 // Each result set is bound before its first fetch to buffers sized from its longest values,
 // so a value is never truncated nor fetched twice (why: bind_results in statement.cpp).
+//
+// A result set that fails part-way (a deadlock found while a locking read sends its rows)
+// leaves Connector/C's statement in a state in which its next execute waits for rows that
+// will never come (ProxySQL's reg_test_mariadb_stmt_store_result shows the same bug), and
+// resetting or closing it waits the same way. Such a statement marks itself and its
+// connection `poisoned`; it is never run again, and the connection replaces itself before
+// its next use outside a transaction (db/connection.cpp).
 class Statement {
  public:
-  Statement(MYSQL* db, std::string_view sql);
+  Statement(MYSQL* db, std::string_view sql, bool* connection_poisoned);
   ~Statement();
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -45,6 +52,8 @@ class Statement {
   void bind_results();
 
   MYSQL_STMT* stmt_;
+  bool* connection_poisoned_;
+  bool poisoned_ = false;
   std::vector<MYSQL_BIND> result_binds_;
   std::vector<std::string> buffers_;
   std::vector<unsigned long> lengths_;

@@ -12,7 +12,7 @@ bool is_space(char c) {
 }
 
 bool is_control(char c, Lines lines) {
-  if (lines == Lines::Many && (c == '\n' || c == '\t' || c == '\r')) return false;
+  if (lines == Lines::Many && (c == '\n' || c == '\t')) return false;
   return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
 }
 

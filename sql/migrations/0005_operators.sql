@@ -59,6 +59,8 @@ UPDATE show_seats SET row_position = ORD(seat_row) - ORD('A') + 1;
 
 -- What a booking cost when it was made (the show's price times its seats); revenue is the
 -- sum over confirmed bookings. Bookings made before prices existed were free.
+-- (A show's bookings are found through the foreign key's index on show_id alone: an index
+-- that also held status would make a customer's own cancellation, which changes status,
+-- lock index entries in the opposite order to a show's cancellation, and deadlock with it.)
 ALTER TABLE bookings
-  ADD COLUMN total_cents BIGINT NOT NULL DEFAULT 0 AFTER status,
-  ADD KEY ix_bookings_show (show_id, status);
+  ADD COLUMN total_cents BIGINT NOT NULL DEFAULT 0 AFTER status;

@@ -7,10 +7,12 @@
 #include <gtest/gtest.h>
 #include <mysql.h>
 
+#include <chrono>
 #include <cstdio>
 #include <string>
 
 #include "db/connection.hpp"
+#include "db/error.hpp"
 #include "settings.hpp"
 #include "support/env.hpp"
 
@@ -111,6 +113,35 @@ TEST_F(StatementOnTheTestDatabase, ALaterRunWithLongerValuesReadsThemWhole) {
     EXPECT_EQ(q.text(1), std::string(static_cast<size_t>(length), 'x'));
     EXPECT_EQ(q.int64(2), length);
     EXPECT_FALSE(q.next());
+  }
+}
+
+// A result set that fails part-way (here the third row's subquery returns two rows; in
+// service, a deadlock found while a locking read sends its rows) must not leave the
+// connection waiting for rows that never come: Connector/C's next execute of that
+// statement would wait for the read timeout (lock wait + 3 s) and then drop the
+// connection. What follows on the same Connection answers at once, a rolled-back
+// transaction is followed by a working one, and the statement can be run again.
+TEST_F(StatementOnTheTestDatabase, AResultThatFailsPartWayLeavesTheConnectionUsable) {
+  const std::string failing =
+      "SELECT n, (SELECT 1 UNION ALL SELECT n FROM DUAL WHERE n = 3) "
+      "FROM (SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3) t ORDER BY n";
+  // Far below the 6 s a stuck read would take, far above a round trip.
+  const auto kPrompt = std::chrono::seconds(2);
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    SCOPED_TRACE("attempt " + std::to_string(attempt));
+    auto started = std::chrono::steady_clock::now();
+    db_.begin();
+    EXPECT_THROW(db_.statement(failing).run({}), seats::DbError);
+    db_.rollback();
+    db_.begin();
+    seats::Statement& one = db_.statement("SELECT 1");
+    one.run({});
+    ASSERT_TRUE(one.next());
+    EXPECT_EQ(one.int64(0), 1);
+    db_.commit();
+    EXPECT_LT(std::chrono::steady_clock::now() - started, kPrompt)
+        << "the connection waited on the failed result set";
   }
 }
 
