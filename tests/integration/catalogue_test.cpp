@@ -255,13 +255,10 @@ TEST_F(Seats, SoldSeatReadsSoldForEveryone) {
 // outlived the change would show in the next round of reads. SEAT_MAP_CACHE_MS is 1000 on
 // the test stack (scripts/test); with 0 these tests still pass, having nothing to test.
 
-// Reads per round: several per worker of the main pool (stack.env's WORKERS).
-int ParallelReads() { return std::max(24, 3 * EnvInt("WORKERS", 4)); }
-
 // Of one round of simultaneous reads of the show, how many do not show `seat` as `status`.
 int ReadsNotShowing(std::int64_t show_id, std::int64_t seat_id, const std::string& status) {
   const auto answers =
-      RunTogether(ParallelReads(), [&](int, Client& c) { return c.get(ShowSeatsPath(show_id)); });
+      RunTogether(OnEveryWorker(), [&](int, Client& c) { return c.get(ShowSeatsPath(show_id)); });
   int wrong = 0;
   for (const auto& r : answers) {
     if (r.status != 200 || FindSeat(r.json, seat_id)["status"].string() != status) ++wrong;

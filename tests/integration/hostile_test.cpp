@@ -83,16 +83,6 @@ std::string TaggedEmail(const std::string& local_suffix = {}) {
   return email.substr(0, email.find('@')) + local_suffix + email.substr(email.find('@'));
 }
 
-std::string Hex(const std::string& bytes) {
-  static const char* const kDigits = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 0xF];
-  }
-  return out;
-}
-
 // A JSON string literal for text (quotes and escapes added), NULs as \u0000.
 std::string Quoted(const std::string& text) { return Json(text).dump(); }
 

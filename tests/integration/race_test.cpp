@@ -264,8 +264,7 @@ TEST_F(Race, HoldLimitHoldsWhenAllHoldsArriveAtOnce) {
 // must win. A remembered refusal that outlived the change would leave no winner.
 class RaceAfterRefusals : public ApiTest {
  protected:
-  // Several callers per worker of the main pool (stack.env's WORKERS).
-  static int Racers() { return std::max(24, 3 * EnvInt("WORKERS", 4)); }
+  static int Racers() { return OnEveryWorker(); }
 
   void SetUp() override { users_ = RegisterUsers(Racers(), "race.refusals"); }
 

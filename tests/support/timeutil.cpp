@@ -1,5 +1,6 @@
 #include "support/timeutil.hpp"
 
+#include <cstdio>
 #include <ctime>
 #include <regex>
 #include <stdexcept>
@@ -30,6 +31,24 @@ TimePoint ParseTime(const std::string& text) {
   return std::chrono::system_clock::from_time_t(secs) +
          std::chrono::duration_cast<std::chrono::system_clock::duration>(nanos);
 }
+
+std::string FormatTimeAtOffset(TimePoint t, int offset_minutes) {
+  const time_t secs =
+      std::chrono::system_clock::to_time_t(std::chrono::floor<std::chrono::seconds>(t)) +
+      static_cast<time_t>(offset_minutes) * 60;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
+  if (offset_minutes == 0) return std::string(text) + "Z";
+  const int magnitude = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+  char offset[16];
+  std::snprintf(offset, sizeof offset, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+',
+                magnitude / 60 % 100, magnitude % 60);
+  return text + std::string(offset);
+}
+
+std::string FormatTime(TimePoint t) { return FormatTimeAtOffset(t, 0); }
 
 std::int64_t UnixSeconds(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
