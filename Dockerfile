@@ -17,11 +17,12 @@ RUN cmake --preset default -DSEATS_TESTS=OFF \
  && cmake --build --preset default -j"$(nproc)" --target seatd \
  && strip --strip-debug -o /seatd build/app/seatd
 
-# Runtime stage: the shared libraries only, no compiler, a non-root user.
+# Runtime stage: the shared libraries only (and tzdata, which theatre time zones are checked
+# against), no compiler, a non-root user.
 FROM debian:bookworm-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libfcgi0ldbl libcgicc3 libmariadb3 libjansson4 libjwt0 libcrypt1 \
+      libfcgi0ldbl libcgicc3 libmariadb3 libjansson4 libjwt0 libcrypt1 tzdata \
       libfcgi-bin \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --user-group --no-create-home --home-dir /nonexistent \

@@ -31,6 +31,7 @@ const char* const kKnownNames[] = {
     "REQUEST_TIMEOUT",
     "LOGIN_FAILURES",
     "IDEMPOTENCY_KEYS_PER_DAY",
+    "CURRENCY",
 };
 
 int parse_int(const std::map<std::string, std::string>& values, const char* name, int fallback,
@@ -99,6 +100,15 @@ Settings parse_settings(const std::map<std::string, std::string>& values) {
   s.login_failures = parse_int(values, "LOGIN_FAILURES", s.login_failures, 0, 1000000);
   s.idempotency_keys_per_day =
       parse_int(values, "IDEMPOTENCY_KEYS_PER_DAY", s.idempotency_keys_per_day, 1, 1000000);
+
+  s.currency = get(values, "CURRENCY", s.currency);
+  if (s.currency.empty()) s.currency = "USD";
+  bool three_capitals = s.currency.size() == 3;
+  for (char c : s.currency) three_capitals = three_capitals && c >= 'A' && c <= 'Z';
+  if (!three_capitals) {
+    throw SettingsError{"CURRENCY must be an ISO 4217 code of three capital letters, got '" +
+                        s.currency + "'"};
+  }
 
   // A short HS256 key can be brute-forced offline from any token we hand out.
   if (s.jwt_secret.size() < kMinSecretBytes) {

@@ -39,6 +39,8 @@ struct Settings {
   // Idempotency keys one user may create in a day: the bound on what one account can
   // make the service store.
   int idempotency_keys_per_day = 500;
+  // ISO 4217 code that every price and total is in (API.md Part 2, "Operators").
+  std::string currency = "USD";
 };
 
 // Thrown with a message that names the offending variable.

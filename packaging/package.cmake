@@ -122,8 +122,9 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # Beyond seatd's libraries: nginx serves the site; mariadb-client is what seats-admin runs
 # (mariadb, mariadb-dump); adduser makes the user in postinst; init-system-helpers has
-# deb-systemd-helper and deb-systemd-invoke.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "nginx, mariadb-client, adduser, init-system-helpers (>= 1.54~)")
+# deb-systemd-helper and deb-systemd-invoke; tzdata is what theatre time zones are checked
+# against.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "nginx, mariadb-client, adduser, tzdata, init-system-helpers (>= 1.54~)")
 # The database may live on another server, so the server is not a hard dependency; on the
 # one-VPS setup it is the usual companion (conf/mariadb/seats.cnf is sized for it), and
 # apt installs recommended packages by default.

@@ -8,16 +8,14 @@ WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
 SELECT 1000 + i, 1 + (i MOD 4), 1 + (i MOD 2), UTC_TIMESTAMP() + INTERVAL 7 DAY + INTERVAL i HOUR
 FROM n;
 
-INSERT INTO show_seats (show_id, seat_row, seat_number)
-SELECT s.id, r.seat_row, n.seat_number
+INSERT INTO show_seats (show_id, seat_row, row_position, seat_number)
+WITH RECURSIVE n (seat_number) AS (SELECT 1 UNION ALL SELECT seat_number + 1 FROM n WHERE seat_number < 50)
+SELECT s.id, tr.row_name, tr.position, n.seat_number
 FROM shows s
-CROSS JOIN (SELECT 'A' AS seat_row UNION ALL SELECT 'B' UNION ALL SELECT 'C'
-            UNION ALL SELECT 'D' UNION ALL SELECT 'E') r
-CROSS JOIN (SELECT 1 AS seat_number UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4
-            UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8
-            UNION ALL SELECT 9 UNION ALL SELECT 10) n
+JOIN theatre_rows tr ON tr.theatre_id = s.theatre_id
+JOIN n ON n.seat_number <= tr.seats
 WHERE s.id BETWEEN 1001 AND 1200
-ORDER BY s.id, r.seat_row, n.seat_number;
+ORDER BY s.id, tr.position, n.seat_number;
 
 INSERT INTO users (email, password_hash, name)
 WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)

@@ -17,6 +17,11 @@ struct AuditEntry {
   std::string detail;
 };
 
+// Appends one entry; call it inside the transaction of the change it records, so that
+// both commit or neither does. actor_id 0: none.
+void append_audit(Connection& db, int64_t actor_id, const std::string& action,
+                  const std::string& target, const std::string& detail);
+
 // The newest `limit` entries of the audit trail, newest first (API.md Part 2, "Operators").
 std::vector<AuditEntry> recent_audit(Connection& db, int limit);
 

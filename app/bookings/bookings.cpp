@@ -15,17 +15,24 @@ constexpr const char* kShowStarted = "SELECT start_time <= UTC_TIMESTAMP() FROM 
 // The service-wide lock order is the user's row, then seat rows by ascending id (see
 // seats/holds.cpp). A booking takes the user's row first, like a hold: INSERT INTO
 // bookings would otherwise take a lock on it (its foreign key) after the seats, the
-// opposite of a hold of the same user's, and the two would deadlock. The show's start
-// rides along in the same round trip (a plain read: it locks nothing).
+// opposite of a hold of the same user's, and the two would deadlock. The show's start and
+// price ride along in the same round trip (plain reads: they lock nothing).
 constexpr const char* kLockUserAndShow =
-    "SELECT (SELECT start_time <= UTC_TIMESTAMP() FROM shows WHERE id = ?) "
+    "SELECT (SELECT start_time <= UTC_TIMESTAMP() FROM shows WHERE id = ?), "
+    "  (SELECT price_cents FROM shows WHERE id = ?) "
     "FROM users WHERE id = ? FOR UPDATE";
 // Seat rows are locked one by one in ascending id order, so two bookings that share seats
-// queue instead of deadlocking.
-constexpr const char* kLockSeat = "SELECT show_id, " SEATS_LIVE_HOLD
-                                  " AND user_id = ?, seat_row, seat_number "
-                                  "FROM show_seats WHERE id = ? FOR UPDATE";
-constexpr const char* kInsertBooking = "INSERT INTO bookings (user_id, show_id) VALUES (?, ?)";
+// queue instead of deadlocking; a show's cancellation locks them in the same order. Whether
+// the show is cancelled is read with each seat, after its lock is granted: a cancellation
+// that committed while we waited for the seat is seen (and one that has not reached the
+// seat yet waits for this booking and then cancels it).
+constexpr const char* kLockSeat =
+    "SELECT show_id, " SEATS_LIVE_HOLD
+    " AND user_id = ?, seat_row, seat_number, "
+    "  (SELECT status = 'CANCELLED' FROM shows WHERE shows.id = show_seats.show_id) "
+    "FROM show_seats WHERE id = ? FOR UPDATE";
+constexpr const char* kInsertBooking =
+    "INSERT INTO bookings (user_id, show_id, total_cents) VALUES (?, ?, ?)";
 constexpr const char* kInsertBookingSeat =
     "INSERT INTO booking_seats (booking_id, seat_id) VALUES (?, ?)";
 constexpr const char* kSellSeats =
@@ -34,7 +41,8 @@ constexpr const char* kSellSeats =
     "WHERE b.booking_id = ?";
 
 constexpr const char* kListBookings =
-    "SELECT b.id, b.status, b.show_id, m.title, s.start_time, t.name, b.created_at "
+    "SELECT b.id, b.status, b.show_id, m.title, s.start_time, t.name, b.created_at, "
+    "  b.total_cents "
     "FROM bookings b JOIN shows s ON s.id = b.show_id JOIN movies m ON m.id = s.movie_id "
     "JOIN theatres t ON t.id = s.theatre_id WHERE b.user_id = ? ORDER BY b.id DESC";
 constexpr const char* kListBookingSeats =
@@ -68,13 +76,15 @@ NewBooking create_booking(Connection& db, int64_t user_id, int64_t show_id,
   return with_retry(db, [&] {
     Transaction tx(db);
     Statement& show = db.statement(kLockUserAndShow);
-    show.run({show_id, user_id});
+    show.run({show_id, show_id, user_id});
     if (!show.next()) throw ApiError(Err::Unauthorized, "The token's user no longer exists");
     if (show.is_null(0)) throw ApiError(Err::ShowNotFound, "No show has this id");
     bool started = show.flag(0);
+    int64_t price_cents = show.int64(1);
 
     Statement& seat = db.statement(kLockSeat);
     std::string not_held;  // the first seat the caller does not hold, by id
+    bool cancelled = false;
     for (int64_t seat_id : lock_order) {
       seat.run({user_id, seat_id});
       if (!seat.next() || seat.int64(0) != show_id) {
@@ -82,15 +92,18 @@ NewBooking create_booking(Connection& db, int64_t user_id, int64_t show_id,
                        "Seat " + std::to_string(seat_id) + " does not exist in this show");
       }
       if (!seat.flag(1) && not_held.empty()) not_held = seat_name(seat, 2);
+      cancelled = cancelled || seat.flag(4);
     }
+    if (cancelled) throw ApiError(Err::ShowCancelled, "This show has been cancelled");
     if (started) throw ApiError(Err::ShowStarted, "This show has already started");
     if (!not_held.empty()) {
       throw ApiError(Err::SeatNotHeld, "Seat " + not_held + " is not held by you");
     }
 
     Statement& booking = db.statement(kInsertBooking);
-    booking.run({user_id, show_id});
-    NewBooking result{booking.insert_id(), show_id, seat_ids};
+    int64_t total_cents = price_cents * static_cast<int64_t>(seat_ids.size());
+    booking.run({user_id, show_id, total_cents});
+    NewBooking result{booking.insert_id(), show_id, seat_ids, total_cents};
     Statement& booked_seat = db.statement(kInsertBookingSeat);
     try {
       for (int64_t seat_id : lock_order) booked_seat.run({result.booking_id, seat_id});
@@ -116,8 +129,15 @@ std::vector<Booking> list_bookings(Connection& db, int64_t user_id) {
   std::map<int64_t, size_t> index;
   while (q.next()) {
     index[q.int64(0)] = bookings.size();
-    bookings.push_back(
-        {q.int64(0), q.text(1), q.int64(2), q.text(3), q.text(4), q.text(5), q.text(6), {}});
+    bookings.push_back({q.int64(0),
+                        q.text(1),
+                        q.int64(2),
+                        q.text(3),
+                        q.text(4),
+                        q.text(5),
+                        q.text(6),
+                        {},
+                        q.int64(7)});
   }
   Statement& seats = db.statement(kListBookingSeats);
   seats.run({user_id});

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,9 +16,16 @@ struct Movie {
   std::string rating;
 };
 
+// Times are as the database gives them (UTC DATETIME text).
 struct Showing {
   int64_t id, movie_id, theatre_id;
-  std::string theatre, location, start_time;  // start_time as the database gives it (UTC)
+  std::string theatre, location, start_time;
+  int64_t price_cents;
+  std::string on_sale_at;
+  int64_t queue_rate, capacity;
+  std::string timezone;  // the theatre's
+  std::string movie_title;
+  bool cancelled;
 };
 
 // One seat of a show as it stands at the moment of reading.
@@ -34,9 +42,15 @@ struct SeatState {
 };
 
 std::vector<Movie> list_movies(Connection& db);
-// Shows of a movie by start time. 404 movie_not_found for an unknown movie.
+// Shows of a movie by start time, cancelled ones left out. 404 movie_not_found for an
+// unknown movie.
 std::vector<Showing> list_shows(Connection& db, int64_t movie_id);
-// The show's seat grid by row then number. 404 show_not_found for an unknown show.
+// Every show, cancelled ones included, by start time (for operators).
+std::vector<Showing> list_all_shows(Connection& db);
+// One show, cancelled or not; nullopt for an unknown id.
+std::optional<Showing> find_show(Connection& db, int64_t show_id);
+// The show's seat grid in the theatre's row order, then by number. 404 show_not_found for
+// an unknown or cancelled show.
 std::vector<SeatState> seat_states(Connection& db, int64_t show_id);
 
 }  // namespace seats

@@ -36,13 +36,14 @@ BookingRequest parse_booking(const JsonBody& body) {
   return request;
 }
 
-json_t* booking_json(const NewBooking& booking) {
+json_t* booking_json(const NewBooking& booking, const std::string& currency) {
   json_t* seat_ids = json_array();
   for (int64_t id : booking.seat_ids) json_array_append_new(seat_ids, json_integer(id));
-  return json_pack("{s:I, s:s, s:I, s:o, s:s}", "booking_id",
+  return json_pack("{s:I, s:s, s:I, s:o, s:I, s:o, s:s}", "booking_id",
                    static_cast<json_int_t>(booking.booking_id), "status", "CONFIRMED", "show_id",
-                   static_cast<json_int_t>(booking.show_id), "seat_ids", seat_ids, "message",
-                   "Ticket sent to your email.");
+                   static_cast<json_int_t>(booking.show_id), "seat_ids", seat_ids, "total_cents",
+                   static_cast<json_int_t>(booking.total_cents), "currency", json_str(currency),
+                   "message", "Ticket sent to your email.");
 }
 
 Response replay(const StoredAnswer& answer) {
@@ -60,7 +61,7 @@ Response handle_create_booking(Context& ctx, const Request& request, const Route
   if (!request.has_idempotency_key) {
     NewBooking created = create_booking(ctx.db, user_id, booking.show_id, booking.seat_ids, {});
     ctx.seat_maps.changed(created.show_id);
-    return json_response(201, booking_json(created));
+    return json_response(201, booking_json(created, ctx.settings.currency));
   }
 
   const std::string& key = request.idempotency_key;
@@ -77,7 +78,7 @@ Response handle_create_booking(Context& ctx, const Request& request, const Route
     Json answer;
     create_booking(ctx.db, user_id, booking.show_id, booking.seat_ids,
                    [&](const NewBooking& created) {
-                     answer.reset(booking_json(created));
+                     answer.reset(booking_json(created, ctx.settings.currency));
                      // A claim taken over while this request ran (it counted as abandoned)
                      // belongs to another request now: this booking must not commit
                      // without its answer, so it rolls back.
@@ -113,11 +114,13 @@ Response handle_list_bookings(Context& ctx, const Request& request, const RouteP
                                              "name", json_str(s.name)));
     }
     json_array_append_new(
-        list, json_pack("{s:I, s:o, s:I, s:o, s:o, s:o, s:o, s:o}", "booking_id",
+        list, json_pack("{s:I, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:o}", "booking_id",
                         static_cast<json_int_t>(b.id), "status", json_str(b.status), "show_id",
                         static_cast<json_int_t>(b.show_id), "movie_title", json_str(b.movie_title),
                         "time", json_time(b.time), "theatre", json_str(b.theatre), "seats", seats,
-                        "created_at", json_time(b.created_at)));
+                        "created_at", json_time(b.created_at), "total_cents",
+                        static_cast<json_int_t>(b.total_cents), "currency",
+                        json_str(ctx.settings.currency)));
   }
   return json_response(200, list);
 }

@@ -1,28 +1,20 @@
 #include "catalogue/catalogue.hpp"
 
+#include "handlers/catalogue_json.hpp"
 #include "handlers/handlers.hpp"
 
 namespace seats {
 
 Response handle_list_movies(Context& ctx, const Request&, const RouteParams&) {
   json_t* list = json_array();
-  for (const Movie& m : list_movies(ctx.db)) {
-    json_array_append_new(
-        list, json_pack("{s:I, s:o, s:o, s:I, s:o}", "id", static_cast<json_int_t>(m.id), "title",
-                        json_str(m.title), "description", json_str(m.description), "duration_mins",
-                        static_cast<json_int_t>(m.duration_mins), "rating", json_str(m.rating)));
-  }
+  for (const Movie& m : list_movies(ctx.db)) json_array_append_new(list, movie_json(m));
   return json_response(200, list);
 }
 
 Response handle_list_shows(Context& ctx, const Request&, const RouteParams& params) {
   json_t* list = json_array();
   for (const Showing& s : list_shows(ctx.db, params.id)) {
-    json_array_append_new(
-        list, json_pack("{s:I, s:I, s:I, s:o, s:o, s:o}", "id", static_cast<json_int_t>(s.id),
-                        "movie_id", static_cast<json_int_t>(s.movie_id), "theatre_id",
-                        static_cast<json_int_t>(s.theatre_id), "theatre", json_str(s.theatre),
-                        "location", json_str(s.location), "time", json_time(s.start_time)));
+    json_array_append_new(list, show_json(s, ctx.settings.currency));
   }
   return json_response(200, list);
 }

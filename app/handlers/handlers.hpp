@@ -9,6 +9,14 @@ namespace seats {
 Response handle_health(Context&, const Request&, const RouteParams&);
 Response handle_liveness(Context&, const Request&, const RouteParams&);
 Response handle_admin_audit(Context&, const Request&, const RouteParams&);
+Response handle_admin_create_movie(Context&, const Request&, const RouteParams&);
+Response handle_admin_update_movie(Context&, const Request&, const RouteParams&);
+Response handle_admin_create_theatre(Context&, const Request&, const RouteParams&);
+Response handle_admin_list_theatres(Context&, const Request&, const RouteParams&);
+Response handle_admin_create_show(Context&, const Request&, const RouteParams&);
+Response handle_admin_list_shows(Context&, const Request&, const RouteParams&);
+Response handle_admin_cancel_show(Context&, const Request&, const RouteParams&);
+Response handle_admin_show_report(Context&, const Request&, const RouteParams&);
 Response handle_register(Context&, const Request&, const RouteParams&);
 Response handle_login(Context&, const Request&, const RouteParams&);
 Response handle_list_movies(Context&, const Request&, const RouteParams&);

@@ -17,6 +17,14 @@ Router make_router() {
       {"POST", "/api/v1/bookings", handle_create_booking},
       {"GET", "/api/v1/bookings", handle_list_bookings},
       {"DELETE", "/api/v1/bookings/:id", handle_cancel_booking},
+      {"POST", "/api/v1/admin/movies", handle_admin_create_movie},
+      {"PATCH", "/api/v1/admin/movies/:id", handle_admin_update_movie},
+      {"POST", "/api/v1/admin/theatres", handle_admin_create_theatre},
+      {"GET", "/api/v1/admin/theatres", handle_admin_list_theatres},
+      {"POST", "/api/v1/admin/shows", handle_admin_create_show},
+      {"GET", "/api/v1/admin/shows", handle_admin_list_shows},
+      {"DELETE", "/api/v1/admin/shows/:id", handle_admin_cancel_show},
+      {"GET", "/api/v1/admin/shows/:id/report", handle_admin_show_report},
       {"GET", "/api/v1/admin/audit", handle_admin_audit},
   });
 }

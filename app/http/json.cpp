@@ -81,8 +81,8 @@ int64_t JsonBody::as_id(const json_t* value, const std::string& name) const {
 
 int64_t JsonBody::id(const char* field) const {
   const json_t* value = json_object_get(root_.get(), field);
-  if (!value) invalid(field, "is required");
-  return as_id(value, field);
+  if (!value) invalid(name(field), "is required");
+  return as_id(value, name(field));
 }
 
 std::optional<int64_t> JsonBody::optional_id(const char* field) const {
@@ -92,14 +92,14 @@ std::optional<int64_t> JsonBody::optional_id(const char* field) const {
 
 std::string JsonBody::string(const char* field) const {
   const json_t* value = json_object_get(root_.get(), field);
-  if (!value) invalid(field, "is required");
-  if (!json_is_string(value)) invalid(field, "must be a string");
+  if (!value) invalid(name(field), "is required");
+  if (!json_is_string(value)) invalid(name(field), "must be a string");
   const char* text = json_string_value(value);
   size_t length = json_string_length(value);
   if (std::string_view(text, length).substr(0, kOutOfRangeMarker.size()) == kOutOfRangeMarker) {
-    invalid(field, "must be a string");
+    invalid(name(field), "must be a string");
   }
-  if (std::memchr(text, '\0', length)) invalid(field, "must not contain NUL characters");
+  if (std::memchr(text, '\0', length)) invalid(name(field), "must not contain NUL characters");
   return std::string(text, length);
 }
 
@@ -110,15 +110,47 @@ std::optional<std::string> JsonBody::optional_string(const char* field) const {
 
 std::vector<int64_t> JsonBody::id_array(const char* field) const {
   const json_t* value = json_object_get(root_.get(), field);
-  if (!value) invalid(field, "is required");
-  if (!json_is_array(value)) invalid(field, "must be an array of seat ids");
+  if (!value) invalid(name(field), "is required");
+  if (!json_is_array(value)) invalid(name(field), "must be an array of seat ids");
   std::vector<int64_t> ids;
   size_t index;
   const json_t* item;
   json_array_foreach(value, index, item) {
-    ids.push_back(as_id(item, std::string(field) + "[" + std::to_string(index) + "]"));
+    ids.push_back(as_id(item, name(field) + "[" + std::to_string(index) + "]"));
   }
   return ids;
+}
+
+int64_t JsonBody::integer(const char* field, int64_t min, int64_t max) const {
+  const json_t* value = json_object_get(root_.get(), field);
+  std::string range =
+      "must be an integer from " + std::to_string(min) + " to " + std::to_string(max);
+  if (!value) invalid(name(field), "is required");
+  if (!json_is_integer(value)) invalid(name(field), range);
+  json_int_t v = json_integer_value(value);
+  if (v < min || v > max) invalid(name(field), range);
+  return static_cast<int64_t>(v);
+}
+
+std::optional<int64_t> JsonBody::optional_integer(const char* field, int64_t min,
+                                                  int64_t max) const {
+  if (!has(field)) return std::nullopt;
+  return integer(field, min, max);
+}
+
+std::vector<JsonBody> JsonBody::objects(const char* field) const {
+  json_t* value = json_object_get(root_.get(), field);
+  if (!value) invalid(name(field), "is required");
+  if (!json_is_array(value)) invalid(name(field), "must be an array of objects");
+  std::vector<JsonBody> items;
+  size_t index;
+  json_t* item;
+  json_array_foreach(value, index, item) {
+    std::string at = name(field) + "[" + std::to_string(index) + "]";
+    if (!json_is_object(item)) invalid(at, "must be an object");
+    items.push_back(JsonBody(Json(json_incref(item)), at + "."));
+  }
+  return items;
 }
 
 std::string JsonBody::canonical() const {
@@ -136,13 +168,6 @@ std::string json_text(const json_t* value) {
 }
 
 json_t* json_str(std::string_view text) { return json_stringn(text.data(), text.size()); }
-
-std::string rfc3339(std::string_view db_datetime) {
-  std::string out(db_datetime);
-  if (out.size() > 10 && out[10] == ' ') out[10] = 'T';
-  out += 'Z';
-  return out;
-}
 
 json_t* json_time(std::string_view db_datetime) { return json_str(rfc3339(db_datetime)); }
 

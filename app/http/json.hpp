@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "http/rfc3339.hpp"
+
 namespace seats {
 
 struct JsonDeleter {
@@ -34,15 +36,24 @@ class JsonBody {
   std::optional<std::string> optional_string(const char* field) const;
   // An array of positive ids.
   std::vector<int64_t> id_array(const char* field) const;
+  // An integer from min to max given as a JSON integer.
+  int64_t integer(const char* field, int64_t min, int64_t max) const;
+  std::optional<int64_t> optional_integer(const char* field, int64_t min, int64_t max) const;
+  // An array of objects, each read like a body whose fields are named "field[i].name" in
+  // what they refuse.
+  std::vector<JsonBody> objects(const char* field) const;
   // The body re-serialised with sorted keys: two requests mean the same thing exactly when
   // their canonical forms are equal (used to recognise a reused Idempotency-Key).
   std::string canonical() const;
 
  private:
-  explicit JsonBody(Json root) : root_(std::move(root)) {}
+  explicit JsonBody(Json root, std::string prefix = "")
+      : root_(std::move(root)), prefix_(std::move(prefix)) {}
   int64_t as_id(const json_t* value, const std::string& name) const;
+  std::string name(const char* field) const { return prefix_ + field; }
 
   Json root_;
+  std::string prefix_;  // where this object sits in the request body, for messages
 };
 
 // Serialises without a trailing newline, compact.
@@ -51,8 +62,5 @@ std::string json_text(const json_t* value);
 // Small constructors that keep handler code readable.
 json_t* json_str(std::string_view text);
 json_t* json_time(std::string_view db_datetime);
-
-// "2024-05-20 10:10:00.123456" (UTC, as the database returns it) -> "2024-05-20T10:10:00.123456Z".
-std::string rfc3339(std::string_view db_datetime);
 
 }  // namespace seats

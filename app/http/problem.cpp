@@ -20,6 +20,8 @@ ProblemShape problem_shape(Err code) {
       return {404, "Not Found", "seat_not_found"};
     case Err::BookingNotFound:
       return {404, "Not Found", "booking_not_found"};
+    case Err::TheatreNotFound:
+      return {404, "Not Found", "theatre_not_found"};
     case Err::MethodNotAllowed:
       return {405, "Method Not Allowed", "method_not_allowed"};
     case Err::SeatUnavailable:
@@ -38,6 +40,12 @@ ProblemShape problem_shape(Err code) {
       return {409, "Conflict", "booking_not_cancellable"};
     case Err::RequestInProgress:
       return {409, "Conflict", "request_in_progress"};
+    case Err::ShowCancelled:
+      return {409, "Conflict", "show_cancelled"};
+    case Err::ShowOverlaps:
+      return {409, "Conflict", "show_overlaps"};
+    case Err::NotOnSale:
+      return {409, "Conflict", "not_on_sale"};
     case Err::PayloadTooLarge:
       return {413, "Content Too Large", "payload_too_large"};
     case Err::ValidationFailed:

@@ -2,6 +2,7 @@
 
 #include "db/transaction.hpp"
 #include "http/problem.hpp"
+#include "http/rfc3339.hpp"
 #include "seats/expiry.hpp"
 #include "users/accounts.hpp"
 
@@ -20,18 +21,28 @@ constexpr const char* kLockUser = "SELECT id FROM users WHERE id = ? FOR UPDATE"
   "(SELECT TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6), start_time) FROM shows WHERE shows.id " \
   "= seat.show_id)"
 
+// Whether the show can be sold right now, besides its start: NULL once it is cancelled,
+// else the microseconds until it goes on sale (positive: not yet).
+#define SEATS_SHOW_ON_SALE_IN                                                            \
+  "(SELECT IF(status = 'CANCELLED', NULL, TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6), " \
+  "on_sale_at)) FROM shows WHERE shows.id = seat.show_id)"
+
 // The design's row lock. No other transaction can change (or lock) this seat until we
 // commit. The new deadline is computed here, by the database clock. The same round trip
-// also reads whether the show has started and how many live holds the caller has in it:
-// under READ COMMITTED those subqueries are plain reads of the latest committed rows
-// (they lock nothing, so holds on one show never queue on the show's row), and no new
-// hold of the caller's can commit meanwhile, since those queue on the user row we hold.
+// also reads the show's state (cancelled, started, on sale yet) and how many live holds
+// the caller has in it: under READ COMMITTED those subqueries are plain reads of the
+// latest committed rows, read after the row lock is granted (they lock nothing, so holds
+// on one show never queue on the show's row), and no new hold of the caller's can commit
+// meanwhile, since those queue on the user row we hold. A cancellation locks every seat
+// of its show, so it either waits for this hold (and drops it) or this read sees it.
 constexpr const char* kLockSeat =
     "SELECT seat.show_id, seat.status = 'SOLD', " SEATS_LIVE_HOLD
     ", seat.user_id, seat.hold_expires_at, NOW(6) + INTERVAL ? SECOND, " SEATS_SHOW_STARTS_IN
     ", (SELECT COUNT(*) FROM show_seats mine "
     "   WHERE mine.user_id = ? AND mine.show_id = seat.show_id AND " SEATS_LIVE_HOLD
-    "), " SEATS_HOLD_TIME_LEFT " FROM show_seats seat WHERE seat.id = ? FOR UPDATE";
+    "), " SEATS_HOLD_TIME_LEFT ", " SEATS_SHOW_ON_SALE_IN
+    ", (SELECT on_sale_at FROM shows WHERE shows.id = seat.show_id)"
+    " FROM show_seats seat WHERE seat.id = ? FOR UPDATE";
 
 constexpr const char* kTakeSeat =
     "UPDATE show_seats SET status = 'LOCKED', user_id = ?, locked_at = NOW(6), "
@@ -41,7 +52,9 @@ constexpr const char* kTakeSeat =
 constexpr const char* kLockSeatForRelease =
     "SELECT seat.status = 'SOLD', " SEATS_LIVE_HOLD
     ", seat.user_id, EXISTS (SELECT 1 FROM users WHERE id = ?), seat.show_id, " SEATS_HOLD_TIME_LEFT
-    ", " SEATS_SHOW_STARTS_IN " FROM show_seats seat WHERE seat.id = ? FOR UPDATE";
+    ", " SEATS_SHOW_STARTS_IN ", " SEATS_SHOW_ON_SALE_IN
+    " IS NULL"
+    " FROM show_seats seat WHERE seat.id = ? FOR UPDATE";
 
 constexpr const char* kFreeSeat =
     "UPDATE show_seats SET status = 'AVAILABLE', user_id = NULL, locked_at = NULL, "
@@ -75,9 +88,15 @@ Hold lock_seat(Connection& db, const Settings& settings, int64_t user_id, int64_
     int64_t starts_in_us = seat.int64(6);
     bool show_started = starts_in_us <= 0;
     int64_t my_live_holds = seat.int64(7);
+    bool cancelled = seat.is_null(9);
+    bool on_sale = cancelled || seat.int64(9) <= 0;
     if (seen) *seen = {show_id, sold, held, holder, held ? seat.int64(8) : 0, starts_in_us};
 
+    if (cancelled) throw ApiError(Err::ShowCancelled, "This show has been cancelled");
     if (show_started) throw ApiError(Err::ShowStarted, "This show has already started");
+    if (!on_sale) {
+      throw ApiError(Err::NotOnSale, "This show goes on sale at " + rfc3339(seat.text(10)));
+    }
     if (held_by_me) return Hold{seat_id, show_id, current_deadline};
     if (sold || held) refuse_taken_seat(/*releasing=*/false, sold);
     if (my_live_holds >= settings.max_holds_per_show) {
@@ -111,6 +130,7 @@ int64_t release_seat(Connection& db, int64_t user_id, int64_t seat_id, SeatSeen*
     bool mine = holder == user_id;
     int64_t show_id = seat.int64(4);
     if (seen) *seen = {show_id, sold, held, holder, held ? seat.int64(5) : 0, seat.int64(6)};
+    if (seat.flag(7)) throw ApiError(Err::ShowCancelled, "This show has been cancelled");
     if (sold || (held && !mine)) refuse_taken_seat(/*releasing=*/true, sold);
     // Our own hold, live or lapsed, or a lapsed hold of someone else: free it now rather
     // than leave a stale row for the next reader.

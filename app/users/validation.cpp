@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "http/problem.hpp"
+#include "http/text.hpp"
 
 namespace seats {
 namespace {
@@ -60,17 +61,7 @@ void check_password(const std::string& password) {
 }
 
 std::string normalize_name(const std::string& name) {
-  std::string value = trim(name);
-  if (value.empty()) invalid("name", "must not be empty");
-  if (std::any_of(value.begin(), value.end(), is_control)) {
-    invalid("name", "must not contain control characters");
-  }
-  // Counts UTF-8 lead bytes; the JSON parser has already rejected malformed UTF-8.
-  size_t code_points = std::count_if(value.begin(), value.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  });
-  if (code_points > kMaxNameCodePoints) invalid("name", "must be at most 100 characters");
-  return value;
+  return checked_text(name, "name", 1, kMaxNameCodePoints);
 }
 
 }  // namespace seats

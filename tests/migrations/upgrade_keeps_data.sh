@@ -23,7 +23,8 @@ trap cleanup EXIT
 
 "${client[@]}" -e "CREATE DATABASE \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
 sql <"$repo/sql/migrations/0001_baseline.sql"
-sql <"$repo/sql/demo.sql" >/dev/null
+# The demo data as the release before migrations shipped it.
+sql <"$here/baseline_demo.sql" >/dev/null
 # What a live database holds: a second user, a live hold, a lapsed hold, a confirmed and a
 # cancelled booking, a finished and a running idempotency key.
 sql <<'SQL'
@@ -97,6 +98,21 @@ again=$(apply_migrations "$repo/sql/migrations" "$db" "${client[@]}")
 # Columns added to existing rows take their defaults: every earlier user is a customer.
 [[ $(sql -e "SELECT COUNT(*) FROM users WHERE role <> 'customer'") == 0 ]] ||
   fail "existing users did not all become customers"
+# Theatres get the layout their shows' seats have; shows stay on sale, free and not
+# cancelled; the grid keeps its letter order; bookings made before prices cost nothing.
+for t in 1 2; do
+  layout=$(sql -e "SELECT GROUP_CONCAT(CONCAT(row_name, ':', seats) ORDER BY position)
+      FROM theatre_rows WHERE theatre_id = $t")
+  [[ $layout == A:10,B:10,C:10,D:10,E:10 ]] || fail "theatre $t has the layout '$layout'"
+done
+[[ $(sql -e "SELECT COUNT(*) FROM theatres WHERE timezone <> 'UTC'") == 0 ]] ||
+  fail "existing theatres are not in UTC"
+[[ $(sql -e "SELECT COUNT(*) FROM shows WHERE status <> 'ON_SALE' OR on_sale_at > NOW(6)
+    OR price_cents <> 0 OR queue_rate <> 0") == 0 ]] || fail "existing shows are not on sale as before"
+[[ $(sql -e "SELECT COUNT(*) FROM show_seats WHERE row_position <> ORD(seat_row) - ORD('A') + 1") == 0 ]] ||
+  fail "existing seats lost their row order"
+[[ $(sql -e "SELECT COUNT(*) FROM bookings WHERE total_cents <> 0") == 0 ]] ||
+  fail "existing bookings gained a price"
 
 # The upgraded schema does what the service needs of it: a new key stores digests only.
 sql -e "INSERT INTO idempotency_keys (user_id, key_digest, request_digest, claim_token)

@@ -37,6 +37,7 @@ const Settings& settings() {
       .login_workers = EnvInt("LOGIN_WORKERS", 2),
       .idempotency_keys_per_day = EnvInt("IDEMPOTENCY_KEYS_PER_DAY", 500),
       .request_timeout = EnvInt("REQUEST_TIMEOUT", 30),
+      .currency = EnvOr("CURRENCY", "USD"),
   };
   return s;
 }

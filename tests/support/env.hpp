@@ -17,6 +17,7 @@ struct Settings {
   int login_workers;             // LOGIN_WORKERS, default 2
   int idempotency_keys_per_day;  // IDEMPOTENCY_KEYS_PER_DAY, default 500
   int request_timeout;           // REQUEST_TIMEOUT, default 30
+  std::string currency;          // CURRENCY, default USD
 };
 
 // Read once; a malformed integer throws std::runtime_error naming the variable.

@@ -70,6 +70,16 @@ TEST(Settings, ThrottlesAndTimeoutHaveTheirContractDefaultsAndBounds) {
             std::string::npos);
 }
 
+TEST(Settings, CurrencyIsAnIso4217Code) {
+  EXPECT_EQ(parse_settings({{"JWT_SECRET", kSecret}}).currency, "USD");
+  EXPECT_EQ(parse_settings({{"JWT_SECRET", kSecret}, {"CURRENCY", "EUR"}}).currency, "EUR");
+  for (const char* bad : {"eur", "EURO", "E1R", "US"}) {
+    EXPECT_NE(error_of({{"JWT_SECRET", kSecret}, {"CURRENCY", bad}}).find("CURRENCY"),
+              std::string::npos)
+        << bad;
+  }
+}
+
 TEST(Settings, SocketModeIsOctal) {
   EXPECT_EQ(
       parse_settings({{"JWT_SECRET", kSecret}, {"FCGI_SOCKET_MODE", "0600"}}).fcgi_socket_mode,

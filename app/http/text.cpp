@@ -1,0 +1,48 @@
+#include "http/text.hpp"
+
+#include <algorithm>
+
+#include "http/problem.hpp"
+
+namespace seats {
+namespace {
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+bool is_control(char c, Lines lines) {
+  if (lines == Lines::Many && (c == '\n' || c == '\t' || c == '\r')) return false;
+  return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+}
+
+}  // namespace
+
+std::string checked_text(const std::string& value, const std::string& field, size_t min, size_t max,
+                         Lines lines) {
+  size_t begin = 0, end = value.size();
+  while (begin < end && is_space(value[begin])) ++begin;
+  while (end > begin && is_space(value[end - 1])) --end;
+  std::string text = value.substr(begin, end - begin);
+  if (std::any_of(text.begin(), text.end(), [lines](char c) { return is_control(c, lines); })) {
+    throw ApiError(Err::ValidationFailed, field + " must not contain control characters");
+  }
+  // Counts UTF-8 lead bytes; the JSON parser has already rejected malformed UTF-8.
+  size_t code_points = std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  });
+  if (code_points == 0 && min > 0) {
+    throw ApiError(Err::ValidationFailed, field + " must not be empty");
+  }
+  if (code_points < min) {
+    throw ApiError(Err::ValidationFailed,
+                   field + " must be at least " + std::to_string(min) + " characters");
+  }
+  if (code_points > max) {
+    throw ApiError(Err::ValidationFailed,
+                   field + " must be at most " + std::to_string(max) + " characters");
+  }
+  return text;
+}
+
+}  // namespace seats
