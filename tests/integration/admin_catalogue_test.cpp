@@ -179,18 +179,12 @@ TEST_F(AdminMovies, EachFieldOutsideItsLimitsIs422NamingItAndStoresNothing) {
       {"rating", Json("P\tG").dump()},
       {"rating", Json("P\0G"s).dump()},
   };
+  const Members valid = {{"title", Json(title).dump()},
+                         {"description", R"("ok")"},
+                         {"duration_mins", "90"},
+                         {"rating", R"("PG")"}};
   for (const auto& c : cases) {
-    std::string body = "{";
-    auto member = [&](const std::string& name, const std::string& valid) {
-      const std::string raw = name == c.field ? c.raw : valid;
-      if (raw.empty()) return;
-      body += (body.size() > 1 ? "," : "") + Json(name).dump() + ":" + raw;
-    };
-    member("title", Json(title).dump());
-    member("description", R"("ok")");
-    member("duration_mins", "90");
-    member("rating", R"("PG")");
-    body += "}";
+    const std::string body = ObjectWith(valid, c.field, c.raw);
     SCOPED_TRACE(body.substr(0, 200));
     EXPECT_TRUE(IsRefusedField(client.post(kAdminMovies, RawBody(body, admin.token)), c.field));
   }
@@ -542,7 +536,6 @@ TEST_F(AdminTheatres, ListHoldsEveryTheatreByIdAsTheDatabaseHasIt) {
       for (const char* row : {"A", "B", "C", "D", "E"}) demo.push_back({row, 10});
       EXPECT_EQ(t["rows"], RowsJson(demo));
       EXPECT_EQ(t["capacity"], Json(50));
-      EXPECT_EQ(t["timezone"], Json("UTC"));
     }
   }
   EXPECT_EQ(found, 1);

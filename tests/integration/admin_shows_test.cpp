@@ -30,7 +30,7 @@ const std::set<std::string> kSeatKeys = {"id", "name", "row", "number", "status"
 const std::set<std::string> kBookingCreatedKeys = {
     "booking_id", "status", "show_id", "seat_ids", "message", "total_cents", "currency"};
 
-std::string Currency() { return EnvOr("CURRENCY", "USD"); }
+const std::string& Currency() { return settings().currency; }
 
 TimePoint Minutes(TimePoint t) { return std::chrono::floor<std::chrono::minutes>(t); }
 

@@ -85,6 +85,19 @@ Json ShowBody(std::int64_t movie_id, std::int64_t theatre_id, TimePoint time) {
       .set("time", FormatTime(time));
 }
 
+std::string ObjectWith(const Members& members, const std::string& field, const std::string& raw) {
+  std::string out;
+  for (const auto& [name, valid] : members) {
+    const std::string& value = name == field ? raw : valid;
+    if (value.empty()) continue;
+    out += (out.empty() ? "{" : ",") + Json(name).dump() + ":" + value;
+  }
+  bool listed = false;
+  for (const auto& m : members) listed = listed || m.first == field;
+  if (!listed && !raw.empty()) out += (out.empty() ? "{" : ",") + Json(field).dump() + ":" + raw;
+  return out.empty() ? "{}" : out + "}";
+}
+
 Json MustCreate(Client& c, const User& admin, const std::string& path, const Json& body) {
   const Response r = c.post(path, JsonBody(body, admin.token));
   if (r.status != 201 || !r.json["id"].is_integer()) {

@@ -54,6 +54,11 @@ Json MovieBody(const std::string& title, int duration_mins = 90);
 Json TheatreBody(const std::string& name, const std::vector<Row>& rows);
 Json ShowBody(std::int64_t movie_id, std::int64_t theatre_id, TimePoint time);
 
+// The JSON text of an object with these members (name, JSON text of the value) in order,
+// except that `field`'s value is `raw` instead, or the member is left out when raw is "".
+using Members = std::vector<std::pair<std::string, std::string>>;
+std::string ObjectWith(const Members& members, const std::string& field, const std::string& raw);
+
 // POSTs body to path as `admin`; throws unless the answer is 201 with an integer id.
 Json MustCreate(Client& c, const User& admin, const std::string& path, const Json& body);
 std::int64_t MustCreateMovie(Client& c, const User& admin, const std::string& tag,
