@@ -12,14 +12,9 @@ namespace seats_test {
 const std::set<std::string> kMovieKeys = {"id", "title", "description", "duration_mins", "rating"};
 const std::set<std::string> kTheatreKeys = {"id",       "name", "location",
                                             "timezone", "rows", "capacity"};
-const std::set<std::string> kShowKeys = {"id",         "movie_id",   "theatre_id",  "theatre",
-                                         "location",   "time",       "price_cents", "currency",
-                                         "on_sale_at", "queue_rate", "capacity",    "timezone"};
-const std::set<std::string> kAdminShowKeys = [] {
-  std::set<std::string> keys = kShowKeys;
-  keys.insert({"movie_title", "status"});
-  return keys;
-}();
+const std::set<std::string> kShowKeys = {
+    "id",          "movie_id", "theatre_id", "theatre",    "location", "time",     "movie_title",
+    "price_cents", "currency", "on_sale_at", "queue_rate", "capacity", "timezone", "status"};
 const std::set<std::string> kReportKeys = {
     "show_id",    "status",        "capacity", "available",
     "held",       "sold",          "bookings", "cancelled_bookings",

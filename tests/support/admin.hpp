@@ -28,11 +28,10 @@ std::string AdminShowPath(std::int64_t show_id);
 std::string ReportPath(std::int64_t show_id);
 std::string MovieShowsPath(std::int64_t movie_id);
 
-// The members of the answers, as /tmp/admin-contract.md and API.md Part 2 list them.
+// The members of the answers (API.md Part 2; docs/api.md "Operators' bodies" and after).
 extern const std::set<std::string> kMovieKeys;
 extern const std::set<std::string> kTheatreKeys;
-extern const std::set<std::string> kShowKeys;       // GET /movies/:id/shows, admin answers
-extern const std::set<std::string> kAdminShowKeys;  // GET /admin/shows: + movie_title, status
+extern const std::set<std::string> kShowKeys;  // show objects everywhere
 extern const std::set<std::string> kReportKeys;
 
 // A new user whose role is then set in the database, as `scripts/stack role` does.
