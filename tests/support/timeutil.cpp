@@ -7,6 +7,10 @@
 
 namespace seats_test {
 
+TimePoint SystemNow() {
+  return std::chrono::floor<std::chrono::microseconds>(std::chrono::system_clock::now());
+}
+
 bool IsRfc3339Utc(const std::string& text) {
   static const std::regex re(R"(^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$)");
   return std::regex_match(text, re);
@@ -26,15 +30,13 @@ TimePoint ParseTime(const std::string& text) {
   tm.tm_sec = std::stoi(m[6]);
   const time_t secs = timegm(&tm);
   std::string frac = m[8].matched ? m[8].str() : "";
-  frac.resize(9, '0');
-  const auto nanos = std::chrono::nanoseconds(std::stoll(frac));
-  return std::chrono::system_clock::from_time_t(secs) +
-         std::chrono::duration_cast<std::chrono::system_clock::duration>(nanos);
+  frac.resize(6, '0');  // to microseconds, truncating
+  return TimePoint(std::chrono::seconds(secs)) + std::chrono::microseconds(std::stoll(frac));
 }
 
 std::string FormatTimeAtOffset(TimePoint t, int offset_minutes) {
   const time_t secs =
-      std::chrono::system_clock::to_time_t(std::chrono::floor<std::chrono::seconds>(t)) +
+      static_cast<time_t>(std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count()) +
       static_cast<time_t>(offset_minutes) * 60;
   std::tm tm{};
   gmtime_r(&secs, &tm);

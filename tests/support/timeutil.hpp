@@ -6,7 +6,12 @@
 
 namespace seats_test {
 
-using TimePoint = std::chrono::system_clock::time_point;
+// Microseconds (what the database keeps), which also reach far enough for any year a time
+// string can name: the system clock's nanoseconds end in 2262.
+using TimePoint = std::chrono::time_point<std::chrono::system_clock, std::chrono::microseconds>;
+
+// This machine's clock (the database's is Db::now()).
+TimePoint SystemNow();
 
 // RFC 3339 in UTC with a Z suffix, optional fractional seconds: 2024-05-20T10:10:00.123Z
 bool IsRfc3339Utc(const std::string& text);
