@@ -49,9 +49,7 @@ class AdminMovies : public ApiTest {
   }
 
   std::int64_t MoviesTitled(const std::string& prefix) {
-    return db().integer("SELECT COUNT(*) FROM movies WHERE LEFT(HEX(title), " +
-                        Str(static_cast<std::int64_t>(2 * prefix.size())) + ") = '" + Hex(prefix) +
-                        "'");
+    return RowsStartingWith(db(), "movies", "title", prefix);
   }
 
   Response Create(const Json& body) {
@@ -342,9 +340,7 @@ class AdminTheatres : public ApiTest {
   }
 
   std::int64_t TheatresNamed(const std::string& prefix) {
-    return db().integer("SELECT COUNT(*) FROM theatres WHERE LEFT(HEX(name), " +
-                        Str(static_cast<std::int64_t>(2 * prefix.size())) + ") = '" + Hex(prefix) +
-                        "'");
+    return RowsStartingWith(db(), "theatres", "name", prefix);
   }
 
   Response Create(const Json& body) {
@@ -510,12 +506,7 @@ TEST_F(AdminTheatres, NameAndLocationLimitsCountCodePoints) {
 TEST_F(AdminTheatres, ListHoldsEveryTheatreByIdAsTheDatabaseHasIt) {
   const Json created =
       MustCreate(client, admin, kAdminTheatres, TheatreBody(UniqueName("list"), {{"Q", 7}}));
-  // Every theatre committed before the list is read must be in it (other suites may be
-  // adding theatres meanwhile).
-  std::set<std::int64_t> before;
-  for (const auto& row : db().rows("SELECT id FROM theatres")) {
-    before.insert(std::stoll(row[0].value_or("0")));
-  }
+  std::set<std::int64_t> before = IdsIn(db(), "theatres");
   const Response r = client.get(kAdminTheatres, Auth(admin.token));
   ASSERT_TRUE(IsJson(r, 200));
   ASSERT_TRUE(r.json.is_array());

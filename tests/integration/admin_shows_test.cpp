@@ -372,12 +372,7 @@ TEST_F(AdminShows, AdminListHoldsEveryShowByTimeWithItsMovieTitleAndStatus) {
   ASSERT_TRUE(IsJson(CancelShow(cancelled.id), 200));
   const std::string title =
       db().value("SELECT title FROM movies WHERE id = " + Str(kept.movie_id)).value_or("");
-  // Every show committed before the list is read must be in it (other suites may be adding
-  // shows meanwhile).
-  std::set<std::int64_t> before;
-  for (const auto& row : db().rows("SELECT id FROM shows")) {
-    before.insert(std::stoll(row[0].value_or("0")));
-  }
+  std::set<std::int64_t> before = IdsIn(db(), "shows");
   const Response r = client.get(kAdminShows, Auth(admin.token));
   ASSERT_TRUE(IsJson(r, 200));
   ASSERT_TRUE(r.json.is_array());

@@ -50,8 +50,7 @@ TEST_F(Health, LiveAnswersOk) {
 // exists before the list is read must be in it, and only movies never changed since they
 // were made (no movie.update in the audit trail) must read exactly as the database has them.
 TEST_F(Movies, AreListedByIdWithExactlyTheDocumentedFields) {
-  std::set<std::int64_t> before;
-  for (const auto& row : db().rows("SELECT id FROM movies")) before.insert(std::stoll(*row[0]));
+  std::set<std::int64_t> before = IdsIn(db(), "movies");
   ASSERT_GE(before.size(), 3u) << "demo data has at least 3 movies";
   const Response r = client.get("/api/v1/movies");
   ASSERT_TRUE(IsJson(r, 200));

@@ -1091,8 +1091,7 @@ const AdminTarget& Target() {
 
 // Rows whose text column starts with Tag().
 std::int64_t Tagged(Db& db, const std::string& table, const std::string& column) {
-  return db.integer("SELECT COUNT(*) FROM " + table + " WHERE LEFT(HEX(" + column + "), " +
-                    Str(static_cast<std::int64_t>(2 * Tag().size())) + ") = '" + Hex(Tag()) + "'");
+  return RowsStartingWith(db, table, column, Tag());
 }
 
 void CheckAdminTarget(Db& db) {

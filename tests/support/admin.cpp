@@ -133,6 +133,19 @@ OwnShow MustCreateOwnShow(Client& c, Db& db, const User& admin, const std::strin
   return s;
 }
 
+std::int64_t RowsStartingWith(Db& db, const std::string& table, const std::string& column,
+                              const std::string& prefix) {
+  return db.integer("SELECT COUNT(*) FROM " + table + " WHERE LEFT(HEX(" + column + "), " +
+                    Str(static_cast<std::int64_t>(2 * prefix.size())) + ") = '" + Hex(prefix) +
+                    "'");
+}
+
+std::set<std::int64_t> IdsIn(Db& db, const std::string& table) {
+  std::set<std::int64_t> ids;
+  for (const auto& row : db.rows("SELECT id FROM " + table)) ids.insert(std::stoll(*row[0]));
+  return ids;
+}
+
 std::int64_t AuditEntriesBy(Db& db, const User& actor) {
   return db.integer("SELECT COUNT(*) FROM audit_log WHERE actor_id = " + Str(actor.id));
 }

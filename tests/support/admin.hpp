@@ -84,6 +84,13 @@ struct OwnShow {
 OwnShow MustCreateOwnShow(Client& c, Db& db, const User& admin, const std::string& tag,
                           const ShowSpec& spec = {});
 
+// Rows of `table` whose text `column` starts with `prefix`, byte for byte.
+std::int64_t RowsStartingWith(Db& db, const std::string& table, const std::string& column,
+                              const std::string& prefix);
+// Every id in `table` now: each must be in a list read after this, whatever other suites
+// add meanwhile.
+std::set<std::int64_t> IdsIn(Db& db, const std::string& table);
+
 // The audit trail in the database.
 std::int64_t AuditEntriesBy(Db& db, const User& actor);
 // How many entries name this action and target with this actor.
