@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the browser tests against a running stack (SEATS_URL, default http://127.0.0.1:18080).
+# Runs the browser tests (every *.test.js here, or the files named) against a running
+# stack (SEATS_URL, default http://127.0.0.1:18080).
 # Installs playwright-core from the committed lock file when node_modules is missing or
 # older than the lock (a checkout that changed the lock); never downloads a
 # browser: it drives Debian's chromium (apt-get install chromium), path in $CHROMIUM.
@@ -24,4 +25,6 @@ fi
 
 export SEATS_URL="${SEATS_URL:-http://127.0.0.1:18080}"
 export HOLD_SECONDS="${HOLD_SECONDS:-5}"
-exec node --test --test-reporter=spec "$@" seat_picker.test.js
+# Arguments name test files (ctest runs one suite each); none: every suite here.
+(($# > 0)) || set -- ./*.test.js
+exec node --test --test-reporter=spec "$@"

@@ -1,9 +1,11 @@
 // Shared helpers for the browser tests: the real stack over HTTP, Debian's chromium
 // driven by playwright-core, and small waits with deadlines (never bare sleeps).
 
+import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 
 export const BASE_URL = (process.env.SEATS_URL || 'http://127.0.0.1:18080').replace(/\/+$/, '');
@@ -120,8 +122,8 @@ export async function pickShowAndSeats(count) {
 
 // ------------------------------------------------------------------ the page
 
-/** A new context+page; records page errors so a test can assert there were none. */
-export async function openPage(browser, options = {}) {
+/** A new context+page at `urlPath`; records page errors so a test can assert there were none. */
+export async function openPage(browser, options = {}, urlPath = '/') {
   const context = await browser.newContext(options);
   const page = await context.newPage();
   page.errors = [];
@@ -132,7 +134,7 @@ export async function openPage(browser, options = {}) {
       page.errors.push(`console: ${msg.text()}`);
     }
   });
-  await page.goto(`${BASE_URL}/`);
+  await page.goto(`${BASE_URL}${urlPath}`);
   return { context, page };
 }
 
@@ -154,14 +156,19 @@ export async function registerViaPage(page, user) {
   await page.locator('#auth-view').waitFor({ state: 'hidden' });
 }
 
-/** Picks the movie and the show in the page's selects and waits for its 50 seats. */
+/**
+ * Picks the movie and the show in the page's selects and waits for all its seats (as many
+ * as the API's grid has: theatres made on the admin page have their own sizes).
+ */
 export async function chooseShow(page, movieId, showId) {
+  const grid = await apiCall('GET', `/shows/${showId}/seats`);
+  if (grid.status !== 200) throw new Error(`GET /shows/${showId}/seats: ${grid.status}`);
   await page.locator(`#movie-select option[value="${movieId}"]`).waitFor({ state: 'attached' });
   await page.selectOption('#movie-select', String(movieId));
   await page.locator(`#show-select option[value="${showId}"]`).waitFor({ state: 'attached' });
   await page.selectOption('#show-select', String(showId));
-  await page.waitForFunction(
-    () => document.querySelectorAll('#seat-map button.seat').length === 50, null, { timeout: 10_000 });
+  await page.waitForFunction((count) => document.querySelectorAll('#seat-map button.seat').length === count,
+    grid.body.length, { timeout: 10_000 });
 }
 
 export function seatButton(page, seatId) {
@@ -202,4 +209,43 @@ export async function wasNotReloaded(page) {
 
 export async function sessionToken(page) {
   return page.evaluate(() => JSON.parse(sessionStorage.getItem('seats.session') || '{}').token);
+}
+
+// ------------------------------------------------------------------ the admin page
+
+const REPO_ROOT = path.resolve(here, '..', '..');
+const run = promisify(execFile);
+
+/**
+ * An admin account: the one scripts/test made for this run (CONTRACT_ADMIN_EMAIL and
+ * CONTRACT_ADMIN_PASSWORD, made with `scripts/stack role`, also handed into the node18
+ * container), or else a new user made admin here the same way, for a run by hand against
+ * a stack of this checkout (scripts/stack reads the same STACK_DIR and HTTP_PORT).
+ */
+export async function adminAccount() {
+  const email = process.env.CONTRACT_ADMIN_EMAIL;
+  const password = process.env.CONTRACT_ADMIN_PASSWORD;
+  if (email && password) return { email, password, name: 'Contract Admin' };
+  const user = await registerUser('admin');
+  try {
+    await run(path.join(REPO_ROOT, 'scripts', 'stack'), ['role', user.email, 'admin']);
+  } catch (err) {
+    throw new Error('no admin account: set CONTRACT_ADMIN_EMAIL and CONTRACT_ADMIN_PASSWORD, or run ' +
+      `against this checkout's stack so that scripts/stack role works (${String(err.stderr || err).trim()})`);
+  }
+  return user;
+}
+
+/** Signs in on the admin page and waits for its sections. */
+export async function signInAdmin(page, user) {
+  await page.locator('#sign-in-email').fill(user.email);
+  await page.locator('#sign-in-password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.locator('#admin-view').waitFor({ state: 'visible' });
+  await page.locator('#auth-view').waitFor({ state: 'hidden' });
+}
+
+/** The text of the admin page's report field `field` (e.g. "sold") for show `showId`. */
+export function reportValue(page, showId, field) {
+  return page.locator(`#show-list li[data-show-id="${showId}"] dd[data-field="${field}"]`);
 }

@@ -3,9 +3,12 @@
 
 import { api, ApiError, newIdempotencyKey, serverNow } from './api.js';
 import { formatRemaining, remainingMs, startTicker } from './countdown.js';
-import { formatShowTime, listNames, localTimeZone, plural } from './format.js';
+import { formatShowTime, listNames, plural } from './format.js';
+import { withBusyButton } from './forms.js';
+import { formatMoney } from './money.js';
 import { SeatMap, seatState } from './seatmap.js';
 import { clearSession, loadSession, saveSession } from './session.js';
+import { statusRegion } from './status.js';
 
 const POLL_MS = 3000;
 const PASSWORD_MIN_BYTES = 8;
@@ -31,6 +34,7 @@ const el = {
   seatMap: $('seat-map'),
   holds: $('holds'),
   holdsEmpty: $('holds-empty'),
+  holdsTotal: $('holds-total'),
   bookButton: $('book-button'),
   bookings: $('bookings'),
   bookingsEmpty: $('bookings-empty'),
@@ -58,17 +62,7 @@ const seatMap = new SeatMap(el.seatMap, (seat) => toggleSeat(seat));
 
 // ---------------------------------------------------------------- status messages
 
-/** Shows a sentence in the live region; kind is 'info', 'success' or 'error'. */
-function say(text, kind = 'info') {
-  const p = document.createElement('p');
-  p.className = `status-message status-${kind}`;
-  p.textContent = text;
-  el.status.replaceChildren(p);
-}
-
-function clearStatus() {
-  el.status.replaceChildren();
-}
+const { say, clear: clearStatus } = statusRegion(el.status);
 
 /** Reports a failed request in words; a 401 on a signed-in call ends the session. */
 function report(err, prefix = '') {
@@ -120,22 +114,6 @@ async function enterApp(session, welcome) {
   startPolling();
   // After signing in, the submit button that had focus is hidden: move on to the picker.
   if (welcome) el.movieSelect.focus();
-}
-
-function withBusyButton(form, fn) {
-  const button = form.querySelector('button[type="submit"]');
-  return async (event) => {
-    event.preventDefault();
-    if (button.disabled) return;
-    button.disabled = true;
-    button.setAttribute('aria-busy', 'true');
-    try {
-      await fn(new FormData(form));
-    } finally {
-      button.disabled = false;
-      button.removeAttribute('aria-busy');
-    }
-  };
 }
 
 async function signIn(form) {
@@ -245,7 +223,7 @@ async function selectMovie(movieId, preferredShowId = null) {
   }
   if (state.movieId !== movieId) return; // another movie was picked meanwhile
   el.showSelect.replaceChildren(...state.shows.map((s) => option(s.id,
-    `${formatShowTime(s.time)} · ${s.theatre}${showHasStarted(s) ? ' (started)' : ''}`)));
+    `${formatShowTime(s.time, s.timezone)} · ${s.theatre}${showHasStarted(s) ? ' (started)' : ''}`)));
   el.showSelect.disabled = state.shows.length === 0;
   if (state.shows.length === 0) {
     el.showSelect.replaceChildren(option('', 'No shows scheduled'));
@@ -367,9 +345,14 @@ function patchSeat(seatId, fields) {
   state.seats = state.seats.map((s) => (s.id === seatId ? { ...s, ...fields } : s));
 }
 
+/** The seats this person holds, in the grid's order (the theatre's rows as laid out). */
 function mySeats() {
-  return state.seats.filter((s) => seatState(s) === 'mine')
-    .sort((a, b) => (a.row === b.row ? a.number - b.number : a.row < b.row ? -1 : 1));
+  return state.seats.filter((s) => seatState(s) === 'mine');
+}
+
+/** "$25.00" for `count` seats of `show`, or '' when the show carries no price. */
+function priceOf(show, count) {
+  return show ? formatMoney(show.price_cents * count, show.currency) : '';
 }
 
 // ---------------------------------------------------------------- booking
@@ -396,7 +379,8 @@ async function bookHeldSeats() {
     const booking = await api.book(showId, seatIds, state.checkout.key, state.session.token);
     state.checkout = null;
     const names = listNames(seats.map((s) => s.name));
-    say(`Booked ${names} (booking ${booking.booking_id}). ${booking.message || ''}`.trim(),
+    const total = formatMoney(booking.total_cents, booking.currency);
+    say(`Booked ${names}${total ? ` for ${total}` : ''} (booking ${booking.booking_id}). ${booking.message || ''}`.trim(),
       'success');
     await refreshBookings();
   } catch (err) {
@@ -426,7 +410,7 @@ async function refreshBookings() {
 async function cancelBooking(booking, button) {
   const names = listNames(booking.seats.map((s) => s.name));
   const question = `Cancel booking ${booking.booking_id} for ${booking.movie_title} ` +
-    `(${formatShowTime(booking.time)}, seats ${names})?`;
+    `(${formatShowTime(booking.time, booking.timezone)}, seats ${names})?`;
   if (!window.confirm(question)) return;
   button.disabled = true;
   try {
@@ -460,8 +444,10 @@ function renderBookings() {
     const detail = document.createElement('p');
     detail.className = 'booking-detail';
     const seatNames = b.seats.map((s) => s.name);
-    detail.textContent = `${formatShowTime(b.time)} · ${b.theatre} · ` +
-      `${seatNames.length === 1 ? 'Seat' : 'Seats'} ${listNames(seatNames)} · Booking ${b.booking_id}`;
+    const total = formatMoney(b.total_cents, b.currency);
+    detail.textContent = [formatShowTime(b.time, b.timezone), b.theatre,
+      `${seatNames.length === 1 ? 'Seat' : 'Seats'} ${listNames(seatNames)}`, total,
+      `Booking ${b.booking_id}`].filter(Boolean).join(' · ');
     li.append(title, detail);
 
     if (b.status === 'CONFIRMED' && Date.parse(b.time) > serverNow()) {
@@ -486,12 +472,16 @@ function renderShowInfo(show) {
     return;
   }
   const where = [show.theatre, show.location].filter(Boolean).join(', ');
+  const price = priceOf(show, 1) && ` ${priceOf(show, 1)} a seat.`;
   const started = showHasStarted(show) ? ' This show has started; seats can no longer be held.' : '';
-  el.showInfo.textContent = `${formatShowTime(show.time)} at ${where}.${started}`;
+  el.showInfo.textContent = `${formatShowTime(show.time, show.timezone)} at ${where}.${price}${started}`;
 }
 
 function renderHolds(mine) {
   el.holdsEmpty.hidden = mine.length > 0;
+  const total = priceOf(currentShow(), mine.length);
+  el.holdsTotal.hidden = mine.length === 0 || !total;
+  el.holdsTotal.textContent = `Total for ${plural(mine.length, 'seat')}: ${total}`;
   const items = mine.map((seat) => {
     const li = document.createElement('li');
     li.dataset.seatId = String(seat.id);
@@ -557,7 +547,7 @@ function tick() {
 // ---------------------------------------------------------------- start
 
 function start() {
-  el.tzHint.textContent = `(times in ${localTimeZone()})`;
+  el.tzHint.textContent = "(each in its theatre's time zone)";
   el.signInForm.addEventListener('submit', withBusyButton(el.signInForm, signIn));
   el.registerForm.addEventListener('submit', withBusyButton(el.registerForm, register));
   el.signOut.addEventListener('click', () => endSession('You have signed out.'));

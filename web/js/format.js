@@ -1,17 +1,40 @@
-// Words and dates for people: show times in the viewer's own time zone.
+// Words and dates for people. A show's time is given in its theatre's time zone, named,
+// so a customer abroad or an operator elsewhere reads the time on the cinema's clock.
 
-const showTimeFormat = new Intl.DateTimeFormat(undefined, {
+const SHOW_TIME_OPTIONS = {
   weekday: 'short',
   day: 'numeric',
   month: 'short',
   hour: '2-digit',
   minute: '2-digit',
-});
+};
+const showTimeFormats = new Map(); // zone -> Intl.DateTimeFormat
 
-/** "Tue 21 May, 19:30" in the viewer's local time. */
-export function formatShowTime(iso) {
+function showTimeFormat(timeZone) {
+  let format = showTimeFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat(undefined, { ...SHOW_TIME_OPTIONS, timeZone });
+    showTimeFormats.set(timeZone, format);
+  }
+  return format;
+}
+
+/**
+ * "Tue 21 May, 19:30 (Europe/Berlin)": the time on the clocks of `timeZone` (an IANA
+ * name; the viewer's own zone when absent or unknown to this browser), and that zone.
+ */
+export function formatShowTime(iso, timeZone) {
   const t = Date.parse(iso);
-  return Number.isNaN(t) ? 'time unknown' : showTimeFormat.format(t);
+  if (Number.isNaN(t)) return 'time unknown';
+  for (const zone of [timeZone, localTimeZone()]) {
+    if (!zone) continue;
+    try {
+      return `${showTimeFormat(zone).format(t)} (${zone})`;
+    } catch {
+      // A zone this browser does not know: try the viewer's own.
+    }
+  }
+  return showTimeFormat(undefined).format(t);
 }
 
 /** The viewer's time zone name, e.g. "Europe/Berlin". */

@@ -2,6 +2,7 @@
 // updated in place so keyboard focus survives every refresh.
 
 import { formatRemaining, remainingMs } from './countdown.js';
+import { applyLayout } from './seat_layout.js';
 
 /** How a seat looks to this person: 'available' | 'mine' | 'others' | 'sold'. */
 export function seatState(seat) {
@@ -96,6 +97,7 @@ export class SeatMap {
       rows.get(seat.row).push(seat);
     }
     const fragment = document.createDocumentFragment();
+    const placed = [];
     this.buttons.clear();
     for (const [row, rowSeats] of rows) {
       rowSeats.sort((a, b) => a.number - b.number);
@@ -104,6 +106,7 @@ export class SeatMap {
       line.setAttribute('role', 'group');
       line.setAttribute('aria-label', `Row ${row}`);
       line.append(rowLabel(row));
+      const buttons = [];
       for (const seat of rowSeats) {
         const button = document.createElement('button');
         button.type = 'button';
@@ -114,11 +117,15 @@ export class SeatMap {
         button.textContent = String(seat.number);
         button.tabIndex = -1;
         line.append(button);
+        buttons.push(button);
         this.buttons.set(seat.id, button);
       }
-      line.append(rowLabel(row));
+      const end = rowLabel(row);
+      line.append(end);
       fragment.append(line);
+      placed.push({ line, seats: buttons, end });
     }
+    applyLayout(this.container, placed);
     this.container.replaceChildren(fragment);
     this.activeId = null;
     if (seats.length) this.setActive(seats[0].id);
