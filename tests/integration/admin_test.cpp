@@ -2,6 +2,8 @@
 // database on every admin request, and every /api/v1/admin route refuses a customer and a
 // staff member with 403 (taken from the service's own route table, so a new admin route
 // cannot be left out of this test).
+#include "support/admin.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -16,9 +18,7 @@ namespace {
 class Admin : public ApiTest {
  protected:
   User WithRole(const std::string& tag, const std::string& role) {
-    User u = RegisterUser(tag);
-    db().exec("UPDATE users SET role = '" + role + "' WHERE id = " + Str(u.id));
-    return u;
+    return RegisterWithRole(db(), tag, role);
   }
 };
 

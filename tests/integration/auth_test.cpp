@@ -41,7 +41,7 @@ std::string Repeat(const std::string& unit, int times) {
   return out;
 }
 
-std::int64_t NowSeconds() { return UnixSeconds(std::chrono::system_clock::now()); }
+std::int64_t NowSeconds() { return UnixSeconds(SystemNow()); }
 
 class Register : public ApiTest {};
 class Login : public ApiTest {};

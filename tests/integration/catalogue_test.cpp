@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "support/admin.hpp"
 #include "support/api.hpp"
 #include "support/assertions.hpp"
 #include "support/env.hpp"
@@ -45,34 +46,61 @@ TEST_F(Health, LiveAnswersOk) {
   EXPECT_EQ(r.json, Json::object().set("status", "ok")) << r.describe();
 }
 
+// The admin suites add and change movies and shows while this runs: every movie that
+// exists before the list is read must be in it, and only movies never changed since they
+// were made (no movie.update in the audit trail) must read exactly as the database has them.
 TEST_F(Movies, AreListedByIdWithExactlyTheDocumentedFields) {
+  std::set<std::int64_t> before = IdsIn(db(), "movies");
+  ASSERT_GE(before.size(), 3u) << "demo data has at least 3 movies";
   const Response r = client.get("/api/v1/movies");
   ASSERT_TRUE(IsJson(r, 200));
   ASSERT_TRUE(r.json.is_array());
-  const auto rows =
-      db().rows("SELECT id, title, description, duration_mins, rating FROM movies ORDER BY id");
-  ASSERT_GE(rows.size(), 3u) << "demo data has at least 3 movies";
-  ASSERT_EQ(r.json.size(), rows.size()) << r.describe();
-  for (std::size_t i = 0; i < rows.size(); ++i) {
+  std::int64_t previous = 0;
+  for (std::size_t i = 0; i < r.json.size(); ++i) {
     const Json m = r.json.at(i);
     SCOPED_TRACE(m.dump());
-    EXPECT_TRUE(HasExactKeys(m, {"id", "title", "description", "duration_mins", "rating"}));
+    EXPECT_TRUE(HasExactKeys(m, kMovieKeys));
     EXPECT_TRUE(m["id"].is_integer());
-    EXPECT_EQ(Str(m["id"].integer()), rows[i][0].value_or(""));
-    EXPECT_EQ(m["title"].string(), rows[i][1].value_or(""));
-    EXPECT_EQ(m["description"].string(), rows[i][2].value_or(""));
+    EXPECT_GT(m["id"].integer(), previous) << "ordered by id";
+    previous = m["id"].integer();
+    before.erase(m["id"].integer());
+    const auto rows =
+        db().rows("SELECT title, description, duration_mins, rating FROM movies m WHERE id = " +
+                  Str(m["id"].integer()) +
+                  " AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.action = 'movie.update' AND "
+                  "a.target = CONCAT('movie:', m.id))");
+    if (rows.empty()) continue;
+    EXPECT_EQ(m["title"].string(), rows[0][0].value_or(""));
+    EXPECT_EQ(m["description"].string(), rows[0][1].value_or(""));
     EXPECT_TRUE(m["duration_mins"].is_integer());
-    EXPECT_EQ(Str(m["duration_mins"].integer()), rows[i][3].value_or(""));
-    EXPECT_EQ(m["rating"].string(), rows[i][4].value_or(""));
+    EXPECT_EQ(Str(m["duration_mins"].integer()), rows[0][2].value_or(""));
+    EXPECT_EQ(m["rating"].string(), rows[0][3].value_or(""));
   }
+  EXPECT_TRUE(before.empty()) << before.size() << " movies missing, e.g. " << *before.begin();
 }
 
+// Shows are made and cancelled by the admin suites while this runs: an upcoming show must
+// be listed when it exists and is not cancelled both before and after its movie's list is
+// read, and must not be listed when it was cancelled before.
 TEST_F(Shows, AreListedByTimeWithExactlyTheDocumentedFields) {
   const auto movies = db().rows("SELECT id FROM movies ORDER BY id");
   for (const auto& movie_row : movies) {
     const std::string movie = movie_row[0].value_or("");
     SCOPED_TRACE("movie " + movie);
-    const Response r = client.get("/api/v1/movies/" + movie + "/shows");
+    auto shows_with = [&](const std::string& status) {
+      std::set<std::string> ids;
+      for (const auto& row :
+           db().rows("SELECT id FROM shows WHERE status = '" + status +
+                     "' AND start_time > UTC_TIMESTAMP() AND movie_id = " + movie)) {
+        ids.insert(row[0].value_or(""));
+      }
+      return ids;
+    };
+    const std::set<std::string> on_sale_before = shows_with("ON_SALE");
+    const std::set<std::string> cancelled_before = shows_with("CANCELLED");
+    Client c;  // one address per movie: the admin suites make many, past nginx's burst
+    const Response r = c.get("/api/v1/movies/" + movie + "/shows");
+    const std::set<std::string> on_sale_after = shows_with("ON_SALE");
     ASSERT_TRUE(IsJson(r, 200));
     ASSERT_TRUE(r.json.is_array());
     TimePoint previous{};
@@ -80,23 +108,26 @@ TEST_F(Shows, AreListedByTimeWithExactlyTheDocumentedFields) {
     for (std::size_t i = 0; i < r.json.size(); ++i) {
       const Json s = r.json.at(i);
       SCOPED_TRACE(s.dump());
-      EXPECT_TRUE(HasExactKeys(s, {"id", "movie_id", "theatre_id", "theatre", "location", "time",
-                                   "movie_title", "price_cents", "currency", "on_sale_at",
-                                   "queue_rate", "capacity", "timezone", "status"}));
+      EXPECT_TRUE(HasExactKeys(s, kShowKeys));
       EXPECT_EQ(Str(s["movie_id"].integer()), movie);
       ASSERT_TRUE(IsRfc3339Utc(s["time"].string()));
+      ASSERT_TRUE(IsRfc3339Utc(s["on_sale_at"].string()));
       const TimePoint t = ParseTime(s["time"].string());
       EXPECT_GE(t, previous) << "shows are not ordered by time";
       previous = t;
-      listed.insert(Str(s["id"].integer()));
+      const std::string id = Str(s["id"].integer());
+      listed.insert(id);
+      EXPECT_EQ(cancelled_before.count(id), 0u) << "a cancelled show is listed";
       const auto db_show = db().rows(
           "SELECT s.movie_id, s.theatre_id, t.name, t.location, "
           "DATE_FORMAT(s.start_time, '%Y-%m-%d %H:%i:%s'), s.price_cents, s.queue_rate, "
           "(SELECT COUNT(*) FROM show_seats WHERE show_id = s.id), t.timezone, s.status, "
-          "DATE_FORMAT(s.on_sale_at, '%Y-%m-%d %H:%i:%s.%f'), m.title "
+          "DATE_FORMAT(s.on_sale_at, '%Y-%m-%d %H:%i:%s.%f'), m.title, "
+          "(SELECT COUNT(*) FROM audit_log a WHERE a.action = 'movie.update' AND "
+          "a.target = CONCAT('movie:', m.id)) "
           "FROM shows s JOIN theatres t ON t.id = s.theatre_id JOIN movies m ON m.id = s.movie_id "
           "WHERE s.id = " +
-          Str(s["id"].integer()));
+          id);
       ASSERT_EQ(db_show.size(), 1u);
       EXPECT_EQ(Str(s["price_cents"].integer()), db_show[0][5].value_or(""));
       EXPECT_EQ(s["currency"].string(), settings().currency);
@@ -104,35 +135,27 @@ TEST_F(Shows, AreListedByTimeWithExactlyTheDocumentedFields) {
       EXPECT_EQ(Str(s["capacity"].integer()), db_show[0][7].value_or(""));
       EXPECT_EQ(s["timezone"].string(), db_show[0][8].value_or(""));
       EXPECT_EQ(s["status"].string(), "ON_SALE") << "a cancelled show is never listed";
-      EXPECT_EQ(db_show[0][9].value_or(""), "ON_SALE");
       ASSERT_TRUE(IsRfc3339Utc(s["on_sale_at"].string()));
       EXPECT_EQ(ParseTime(s["on_sale_at"].string()), ParseTime(db_show[0][10].value_or("")));
-      EXPECT_EQ(s["movie_title"].string(), db_show[0][11].value_or(""));
+      if (db_show[0][12].value_or("") == "0") {  // a renamed movie may be renamed meanwhile
+        EXPECT_EQ(s["movie_title"].string(), db_show[0][11].value_or(""));
+      }
       EXPECT_EQ(Str(s["theatre_id"].integer()), db_show[0][1].value_or(""));
       EXPECT_EQ(s["theatre"].string(), db_show[0][2].value_or(""));
       EXPECT_EQ(s["location"].string(), db_show[0][3].value_or(""));
       EXPECT_EQ(UnixSeconds(t), UnixSeconds(ParseTime(db_show[0][4].value_or(""))));
     }
-    // Every upcoming show of the movie is listed.
-    for (const auto& row :
-         db().rows("SELECT id FROM shows WHERE start_time > UTC_TIMESTAMP() AND status = 'ON_SALE' "
-                   "AND movie_id = " +
-                   movie)) {
-      EXPECT_EQ(listed.count(row[0].value_or("")), 1u)
-          << "show " << row[0].value_or("") << " missing from " << r.describe();
+    for (const auto& id : on_sale_before) {
+      if (on_sale_after.count(id) == 0) continue;
+      EXPECT_EQ(listed.count(id), 1u) << "show " << id << " missing from " << r.describe();
     }
   }
 }
 
 TEST_F(Shows, MovieWithoutShowsListsAnEmptyArray) {
-  const auto movie = db().value(
-      "SELECT m.id FROM movies m LEFT JOIN shows s ON s.movie_id = m.id WHERE s.id IS NULL "
-      "ORDER BY m.id LIMIT 1");
-  if (!movie) {
-    GTEST_SKIP() << "every movie in the demo data has shows, and this suite does not write "
-                    "catalogue rows; nothing to list as []";
-  }
-  const Response r = client.get("/api/v1/movies/" + *movie + "/shows");
+  const User admin = RegisterAdmin(db(), "catalogue.noshows");
+  const std::int64_t movie = MustCreateMovie(client, admin, "catalogue.noshows");
+  const Response r = client.get(MovieShowsPath(movie));
   ASSERT_TRUE(IsJson(r, 200));
   EXPECT_EQ(r.json, Json::array()) << r.describe();
 }
@@ -272,13 +295,10 @@ TEST_F(Seats, SoldSeatReadsSoldForEveryone) {
 // outlived the change would show in the next round of reads. SEAT_MAP_CACHE_MS is 1000 on
 // the test stack (scripts/test); with 0 these tests still pass, having nothing to test.
 
-// Reads per round: several per worker of the main pool (stack.env's WORKERS).
-int ParallelReads() { return std::max(24, 3 * EnvInt("WORKERS", 4)); }
-
 // Of one round of simultaneous reads of the show, how many do not show `seat` as `status`.
 int ReadsNotShowing(std::int64_t show_id, std::int64_t seat_id, const std::string& status) {
   const auto answers =
-      RunTogether(ParallelReads(), [&](int, Client& c) { return c.get(ShowSeatsPath(show_id)); });
+      RunTogether(OnEveryWorker(), [&](int, Client& c) { return c.get(ShowSeatsPath(show_id)); });
   int wrong = 0;
   for (const auto& r : answers) {
     if (r.status != 200 || FindSeat(r.json, seat_id)["status"].string() != status) ++wrong;

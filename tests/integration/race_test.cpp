@@ -15,6 +15,7 @@
 #include "support/env.hpp"
 #include "support/parallel.hpp"
 #include "support/seat_pool.hpp"
+#include "support/tally.hpp"
 #include "support/timeutil.hpp"
 
 namespace seats_test {
@@ -24,40 +25,6 @@ namespace {
 SeatPool& Pool() {
   static SeatPool pool({{5, "ABCDE"}, {6, "ABCDE"}});
   return pool;
-}
-
-// Answers grouped as "200", "409 seat_unavailable", "500" ...; the first of each kept.
-struct Tally {
-  std::map<std::string, int> counts;
-  std::map<std::string, std::string> examples;
-
-  void Add(const Response& r) {
-    std::string kind = std::to_string(r.status);
-    if (r.media_type() == "application/problem+json") kind += " " + r.json["code"].string();
-    ++counts[kind];
-    examples.emplace(kind, r.describe());
-  }
-  int Count(const std::string& kind) const {
-    const auto it = counts.find(kind);
-    return it == counts.end() ? 0 : it->second;
-  }
-  int ServerErrors() const {
-    int n = 0;
-    for (const auto& [kind, count] : counts) n += kind[0] == '5' || kind[0] == '0' ? count : 0;
-    return n;
-  }
-  std::string Describe() const {
-    std::string out = "answers:";
-    for (const auto& [kind, count] : counts) out += " [" + kind + "] x" + std::to_string(count);
-    for (const auto& [kind, example] : examples) out += "\n  e.g. " + example;
-    return out;
-  }
-};
-
-Tally TallyOf(const std::vector<Response>& answers) {
-  Tally t;
-  for (const auto& r : answers) t.Add(r);
-  return t;
 }
 
 class Race : public ApiTest {};
@@ -264,8 +231,7 @@ TEST_F(Race, HoldLimitHoldsWhenAllHoldsArriveAtOnce) {
 // must win. A remembered refusal that outlived the change would leave no winner.
 class RaceAfterRefusals : public ApiTest {
  protected:
-  // Several callers per worker of the main pool (stack.env's WORKERS).
-  static int Racers() { return std::max(24, 3 * EnvInt("WORKERS", 4)); }
+  static int Racers() { return OnEveryWorker(); }
 
   void SetUp() override { users_ = RegisterUsers(Racers(), "race.refusals"); }
 

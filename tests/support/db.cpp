@@ -13,6 +13,16 @@ namespace {
 MYSQL* M(void* p) { return static_cast<MYSQL*>(p); }
 }  // namespace
 
+std::string Hex(const std::string& bytes) {
+  static const char* const kDigits = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 0xF];
+  }
+  return out;
+}
+
 Db::Db() : conn_(nullptr) {
   static std::once_flag once;
   std::call_once(once, [] { mysql_library_init(0, nullptr, nullptr); });

@@ -14,6 +14,10 @@ namespace seats_test {
 
 using DbRow = std::vector<std::optional<std::string>>;
 
+// Upper-case hex of the bytes, to compare what is stored byte for byte (`HEX(col) = '...'`)
+// and to put any text into SQL without quoting it (`UNHEX('...')`).
+std::string Hex(const std::string& bytes);
+
 class Db {
  public:
   // From DB_SOCKET, or DB_HOST/DB_PORT, and DB_ADMIN_USER/DB_ADMIN_PASSWORD (else DB_USER,

@@ -2,6 +2,7 @@
 // fixed one is given) per request, released together by a latch.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <latch>
 #include <string>
@@ -9,8 +10,13 @@
 #include <vector>
 
 #include "support/client.hpp"
+#include "support/env.hpp"
 
 namespace seats_test {
+
+// How many requests at once reach every worker of the main pool: several per worker
+// (stack.env's WORKERS). Tests of what each worker remembers send that many together.
+inline int OnEveryWorker() { return std::max(24, 3 * EnvInt("WORKERS", 4)); }
 
 // Runs fn(i, client) for i in [0, n) on n threads that start together; returns the answers
 // in order of i. Every thread uses source_address when it is not empty.

@@ -1,10 +1,15 @@
 #include "support/timeutil.hpp"
 
+#include <cstdio>
 #include <ctime>
 #include <regex>
 #include <stdexcept>
 
 namespace seats_test {
+
+TimePoint SystemNow() {
+  return std::chrono::floor<std::chrono::microseconds>(std::chrono::system_clock::now());
+}
 
 bool IsRfc3339Utc(const std::string& text) {
   static const std::regex re(R"(^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$)");
@@ -25,11 +30,27 @@ TimePoint ParseTime(const std::string& text) {
   tm.tm_sec = std::stoi(m[6]);
   const time_t secs = timegm(&tm);
   std::string frac = m[8].matched ? m[8].str() : "";
-  frac.resize(9, '0');
-  const auto nanos = std::chrono::nanoseconds(std::stoll(frac));
-  return std::chrono::system_clock::from_time_t(secs) +
-         std::chrono::duration_cast<std::chrono::system_clock::duration>(nanos);
+  frac.resize(6, '0');  // to microseconds, truncating
+  return TimePoint(std::chrono::seconds(secs)) + std::chrono::microseconds(std::stoll(frac));
 }
+
+std::string FormatTimeAtOffset(TimePoint t, int offset_minutes) {
+  const time_t secs =
+      static_cast<time_t>(std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count()) +
+      static_cast<time_t>(offset_minutes) * 60;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
+  if (offset_minutes == 0) return std::string(text) + "Z";
+  const int magnitude = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+  char offset[16];
+  std::snprintf(offset, sizeof offset, "%c%02d:%02d", offset_minutes < 0 ? '-' : '+',
+                magnitude / 60 % 100, magnitude % 60);
+  return text + std::string(offset);
+}
+
+std::string FormatTime(TimePoint t) { return FormatTimeAtOffset(t, 0); }
 
 std::int64_t UnixSeconds(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
