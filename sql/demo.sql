@@ -30,6 +30,8 @@ INSERT INTO shows (id, movie_id, theatre_id, start_time, price_cents) VALUES
   (107, 4, 1, UTC_TIMESTAMP() + INTERVAL 1 DAY + INTERVAL 6 HOUR, 1250),
   (108, 4, 2, UTC_TIMESTAMP() + INTERVAL 5 DAY, 1100),
   (100, 1, 1, UTC_TIMESTAMP() - INTERVAL 1 HOUR, 1250);
+-- A show goes on sale no later than it starts.
+UPDATE shows SET on_sale_at = start_time - INTERVAL 1 DAY WHERE id = 100;
 
 -- Each show's seats from its theatre's layout, in grid order.
 INSERT INTO show_seats (show_id, seat_row, row_position, seat_number)

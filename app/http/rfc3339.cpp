@@ -73,7 +73,7 @@ std::optional<std::string> utc_datetime_from_rfc3339(const std::string& text) {
   if (!gmtime_r(&utc, &out) || out.tm_year + 1900 < 1970 || out.tm_year + 1900 > 9999) {
     return std::nullopt;
   }
-  char buffer[32];
+  char buffer[96];  // room for any int in each field, which GCC cannot rule out
   std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d %02d:%02d:%02d", out.tm_year + 1900,
                 out.tm_mon + 1, out.tm_mday, out.tm_hour, out.tm_min, out.tm_sec);
   return std::string(buffer);
