@@ -18,7 +18,7 @@ constexpr const char* kListShows = SEATS_SHOW_COLUMNS
     "WHERE s.movie_id = ? AND s.status <> 'CANCELLED' ORDER BY s.start_time, s.id";
 constexpr const char* kListAllShows = SEATS_SHOW_COLUMNS "ORDER BY s.start_time, s.id";
 constexpr const char* kFindShow = SEATS_SHOW_COLUMNS "WHERE s.id = ?";
-constexpr const char* kShowExists = "SELECT status = 'CANCELLED' FROM shows WHERE id = ?";
+constexpr const char* kShowExists = "SELECT 1 FROM shows WHERE id = ?";
 constexpr const char* kSeatMap =
     "SELECT id, seat_row, seat_number, "
     "  CASE WHEN status = 'LOCKED' AND NOT " SEATS_LIVE_HOLD

@@ -7,23 +7,29 @@
 namespace seats {
 namespace {
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 bool is_control(char c, Lines lines) {
   if (lines == Lines::Many && (c == '\n' || c == '\t')) return false;
-  return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  return is_control_char(c);
 }
 
 }  // namespace
 
+bool is_space_char(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+bool is_control_char(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
+
+std::string trim_space(const std::string& text) {
+  size_t begin = 0, end = text.size();
+  while (begin < end && is_space_char(text[begin])) ++begin;
+  while (end > begin && is_space_char(text[end - 1])) --end;
+  return text.substr(begin, end - begin);
+}
+
 std::string checked_text(const std::string& value, const std::string& field, size_t min, size_t max,
                          Lines lines) {
-  size_t begin = 0, end = value.size();
-  while (begin < end && is_space(value[begin])) ++begin;
-  while (end > begin && is_space(value[end - 1])) --end;
-  std::string text = value.substr(begin, end - begin);
+  std::string text = trim_space(value);
   if (std::any_of(text.begin(), text.end(), [lines](char c) { return is_control(c, lines); })) {
     throw ApiError(Err::ValidationFailed, field + " must not contain control characters");
   }

@@ -21,11 +21,11 @@ constexpr const char* kLockUser = "SELECT id FROM users WHERE id = ? FOR UPDATE"
   "(SELECT TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6), start_time) FROM shows WHERE shows.id " \
   "= seat.show_id)"
 
-// Whether the show can be sold right now, besides its start: NULL once it is cancelled,
-// else the microseconds until it goes on sale (positive: not yet).
-#define SEATS_SHOW_ON_SALE_IN                                                            \
-  "(SELECT IF(status = 'CANCELLED', NULL, TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6), " \
-  "on_sale_at)) FROM shows WHERE shows.id = seat.show_id)"
+// Whether the show can be sold right now, besides its start, in one read of its row: NULL
+// once it is cancelled, "" when it is on sale, else the time it goes on sale.
+#define SEATS_SHOW_SALE_STATE                                                                  \
+  "(SELECT IF(status = 'CANCELLED', NULL, IF(on_sale_at > UTC_TIMESTAMP(6), on_sale_at, '')) " \
+  "FROM shows WHERE shows.id = seat.show_id)"
 
 // The design's row lock. No other transaction can change (or lock) this seat until we
 // commit. The new deadline is computed here, by the database clock. The same round trip
@@ -40,8 +40,7 @@ constexpr const char* kLockSeat =
     ", seat.user_id, seat.hold_expires_at, NOW(6) + INTERVAL ? SECOND, " SEATS_SHOW_STARTS_IN
     ", (SELECT COUNT(*) FROM show_seats mine "
     "   WHERE mine.user_id = ? AND mine.show_id = seat.show_id AND " SEATS_LIVE_HOLD
-    "), " SEATS_HOLD_TIME_LEFT ", " SEATS_SHOW_ON_SALE_IN
-    ", (SELECT on_sale_at FROM shows WHERE shows.id = seat.show_id)"
+    "), " SEATS_HOLD_TIME_LEFT ", " SEATS_SHOW_SALE_STATE
     " FROM show_seats seat WHERE seat.id = ? FOR UPDATE";
 
 constexpr const char* kTakeSeat =
@@ -52,7 +51,7 @@ constexpr const char* kTakeSeat =
 constexpr const char* kLockSeatForRelease =
     "SELECT seat.status = 'SOLD', " SEATS_LIVE_HOLD
     ", seat.user_id, EXISTS (SELECT 1 FROM users WHERE id = ?), seat.show_id, " SEATS_HOLD_TIME_LEFT
-    ", " SEATS_SHOW_STARTS_IN ", " SEATS_SHOW_ON_SALE_IN
+    ", " SEATS_SHOW_STARTS_IN ", " SEATS_SHOW_SALE_STATE
     " IS NULL"
     " FROM show_seats seat WHERE seat.id = ? FOR UPDATE";
 
@@ -89,13 +88,13 @@ Hold lock_seat(Connection& db, const Settings& settings, int64_t user_id, int64_
     bool show_started = starts_in_us <= 0;
     int64_t my_live_holds = seat.int64(7);
     bool cancelled = seat.is_null(9);
-    bool on_sale = cancelled || seat.int64(9) <= 0;
+    std::string on_sale_at = seat.text(9);  // "" once on sale
     if (seen) *seen = {show_id, sold, held, holder, held ? seat.int64(8) : 0, starts_in_us};
 
     if (cancelled) throw ApiError(Err::ShowCancelled, "This show has been cancelled");
     if (show_started) throw ApiError(Err::ShowStarted, "This show has already started");
-    if (!on_sale) {
-      throw ApiError(Err::NotOnSale, "This show goes on sale at " + rfc3339(seat.text(10)));
+    if (!on_sale_at.empty()) {
+      throw ApiError(Err::NotOnSale, "This show goes on sale at " + rfc3339(on_sale_at));
     }
     if (held_by_me) return Hold{seat_id, show_id, current_deadline};
     if (sold || held) refuse_taken_seat(/*releasing=*/false, sold);

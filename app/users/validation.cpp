@@ -13,18 +13,6 @@ constexpr size_t kMinPasswordBytes = 8;
 constexpr size_t kMaxPasswordBytes = 72;
 constexpr size_t kMaxNameCodePoints = 100;
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-bool is_control(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
-
-std::string trim(const std::string& text) {
-  size_t begin = 0, end = text.size();
-  while (begin < end && is_space(text[begin])) ++begin;
-  while (end > begin && is_space(text[end - 1])) --end;
-  return text.substr(begin, end - begin);
-}
-
 [[noreturn]] void invalid(const char* field, const char* why) {
   throw ApiError(Err::ValidationFailed, std::string(field) + " " + why);
 }
@@ -32,7 +20,7 @@ std::string trim(const std::string& text) {
 }  // namespace
 
 std::string email_lookup_key(const std::string& email) {
-  std::string value = trim(email);
+  std::string value = trim_space(email);
   std::transform(value.begin(), value.end(), value.begin(), [](char c) {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   });
@@ -44,7 +32,7 @@ std::string normalize_email(const std::string& email) {
   if (value.empty()) invalid("email", "is required");
   if (value.size() > kMaxEmailBytes) invalid("email", "must be at most 254 bytes");
   if (std::any_of(value.begin(), value.end(),
-                  [](char c) { return is_space(c) || is_control(c); })) {
+                  [](char c) { return is_space_char(c) || is_control_char(c); })) {
     invalid("email", "must not contain spaces or control characters");
   }
   size_t at = value.find('@');
