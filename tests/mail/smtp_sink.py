@@ -20,7 +20,8 @@ running side by side never change each other's server:
 
     +t451nN   answer 451 to the first N RCPT attempts for this address, then accept
     +p550     always answer 550 at RCPT (a permanent refusal)
-    +slowMS   wait MS milliseconds before answering DATA (to slow a batch down)
+    +slowMS   wait MS milliseconds before answering DATA (to slow a batch down); the
+              message is stored first, so a sender killed meanwhile sends it again
 
 Anything else is accepted. The pidfile is written once the port listens and removed on
 SIGTERM/SIGINT.
@@ -86,14 +87,6 @@ class Sink:
         return reply
 
     async def handle_DATA(self, server, session, envelope):
-        delay_ms = 0
-        for rcpt in envelope.rcpt_tos:
-            for tag in tags_of(rcpt.lower()):
-                m = TAG_SLOW.match(tag)
-                if m:
-                    delay_ms = max(delay_ms, int(m.group(1)))
-        if delay_ms:
-            await asyncio.sleep(delay_ms / 1000)
         content = envelope.original_content or envelope.content
         name = "%06d.eml" % self.next_number
         self.next_number += 1
@@ -108,6 +101,12 @@ class Sink:
         for rcpt in envelope.rcpt_tos:
             self.record(event="DATA", recipient=rcpt, code=250, file=name,
                         message_id=str(message_id) if message_id is not None else None)
+        # Kept before the (slow) answer, as a real server that has queued the message: a
+        # sender that dies before it reads the 250 leaves a copy it will send again.
+        delay_ms = max((int(m.group(1)) for rcpt in envelope.rcpt_tos
+                        for m in map(TAG_SLOW.match, tags_of(rcpt.lower())) if m), default=0)
+        if delay_ms:
+            await asyncio.sleep(delay_ms / 1000)
         return "250 2.0.0 Stored as " + name
 
 
