@@ -167,6 +167,26 @@ class MailContentTest(unittest.TestCase):
         self.assertEqual(len(self.sink.mails_to(gone.email)), 2,
                          "a booking cancelled before its show got a second cancellation")
 
+    def test_only_a_committed_booking_has_a_mail_and_a_replay_sends_none(self):
+        customer = mk.new_customer("replay")
+        seat = self.take_seats(1)[0]
+        body = {"show_id": self.show.id, "seat_ids": [seat["id"]]}
+        r = customer.client.post("/api/v1/bookings", body)
+        self.assertEqual((r.status, r.json["code"]), (409, "seat_not_held"), r.describe())
+        self.assertEqual(mk.outbox_rows_of_user(customer.id), 0)
+
+        mk.must(customer.client.patch("/api/v1/seats/%d/lock" % seat["id"]), 200)
+        key = {"Idempotency-Key": mk.unique("replay")}
+        first = customer.client.post("/api/v1/bookings", body, headers=key)
+        self.answered_at = time.monotonic()
+        booked = mk.must(first, 201)
+        again = customer.client.post("/api/v1/bookings", body, headers=key)
+        self.assertEqual(mk.must(again, 201), booked)
+        self.assertEqual(len(mk.outbox_rows([booked["booking_id"]])), 1)
+        self.assertEqual(mk.outbox_rows_of_user(customer.id), 1)
+        mail = self.one_mail(customer, what="the confirmation")
+        self.assertIn(booked["ticket_code"], mail.text())
+
     def test_ticket_png_is_its_code_for_the_owner_and_staff_only(self):
         owner = mk.new_customer("png")
         booked = self.book(owner, self.take_seats(1))

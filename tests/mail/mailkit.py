@@ -121,9 +121,10 @@ class Client:
         self.source = source or next_source_address()
         self.opener = urllib.request.build_opener(_FromAddress(self.source))
 
-    def send(self, method, path, body=None, token=None):
+    def send(self, method, path, body=None, token=None, headers=None):
         data = None if body is None else json.dumps(body).encode("utf-8")
-        req = urllib.request.Request(seats_url() + path, data=data, method=method)
+        req = urllib.request.Request(seats_url() + path, data=data, method=method,
+                                     headers=headers or {})
         if data is not None:
             req.add_header("Content-Type", "application/json")
         token = token or self.token
@@ -263,6 +264,12 @@ def db_rows(sql):
         child_env["MYSQL_PWD"] = os.environ["DB_ADMIN_PASSWORD"]
     out = subprocess.run(cmd, check=True, capture_output=True, env=child_env, timeout=30)
     return [line.split("\t") for line in out.stdout.decode("utf-8").splitlines()]
+
+
+def outbox_rows_of_user(user_id):
+    """How many mail_outbox rows name a booking of this user."""
+    return int(db_rows("SELECT COUNT(*) FROM mail_outbox o JOIN bookings b "
+                       "ON b.id = o.booking_id WHERE b.user_id = %d" % int(user_id))[0][0])
 
 
 def outbox_rows(booking_ids, kind=None):
