@@ -741,6 +741,29 @@ describe('operators', () => {
       }
     });
 
+    it('a booking has a ticket: its QR code for its owner and staff, a check-in once', async () => {
+      const code = show.booking.ticket_code;
+      assert.match(code, /^[0-9a-f]{32}$/);
+      const params = { id: show.booking.booking_id };
+      const png = await alice.get('/bookings/{id}/ticket.png', { params, expect: 200 });
+      assert.equal(png.headers['content-type'], 'image/png');
+      await admin.get('/bookings/{id}/ticket.png', { params, expect: 200 });
+      await bob.get('/bookings/{id}/ticket.png', { params, expect: 404, code: 'booking_not_found' });
+      await alice.post('/checkin', { body: { code }, expect: 403, code: 'forbidden' });
+      await admin.post('/checkin', { body: { code: 5 }, expect: 422, code: 'validation_failed', bodyInvalid: true });
+      await admin.post('/checkin', { body: { code: '0'.repeat(32) }, expect: 404, code: 'ticket_not_found' });
+      const admitted = (await admin.post('/checkin', { body: { code }, expect: 200 })).json;
+      assert.equal(admitted.booking_id, show.booking.booking_id);
+      assert.deepEqual(admitted.seats.map((s) => s.id).sort(), [...show.booking.seat_ids].sort());
+      const again = await admin.post('/checkin', { body: { code }, expect: 409, code: 'already_checked_in' });
+      assert.ok(again.json.detail.includes(admitted.checked_in_at), again.json.detail);
+      await alice.delete('/bookings/{id}', { params, expect: 409, code: 'booking_not_cancellable' });
+      const mine = (await alice.get('/bookings', { expect: 200 })).json.find((b) => b.booking_id === params.id);
+      assert.equal(mine.checked_in_at, admitted.checked_in_at);
+      const report = (await admin.get('/admin/shows/{id}/report', { params: { id: show.id }, expect: 200 })).json;
+      assert.equal(report.checked_in, 1);
+    });
+
     it('DELETE /admin/shows/{id} cancels the show and its bookings; everything on it is refused after', async () => {
       const seat = (await seatMap(anon, show.id)).find((s) => s.status === 'AVAILABLE');
       const res = await admin.delete('/admin/shows/{id}', { params: { id: show.id }, expect: 200 });

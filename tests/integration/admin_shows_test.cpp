@@ -27,8 +27,9 @@ using namespace std::chrono_literals;
 using namespace std::string_literals;
 
 const std::set<std::string> kSeatKeys = {"id", "name", "row", "number", "status"};
-const std::set<std::string> kBookingCreatedKeys = {
-    "booking_id", "status", "show_id", "seat_ids", "message", "total_cents", "currency"};
+const std::set<std::string> kBookingCreatedKeys = {"booking_id", "status",     "show_id",
+                                                   "seat_ids",   "message",    "total_cents",
+                                                   "currency",   "ticket_code"};
 
 const std::string& Currency() { return settings().currency; }
 

@@ -86,5 +86,43 @@ TEST(Settings, SocketModeIsOctal) {
       0600);
 }
 
+TEST(Settings, MailIsOffUnlessAnSmtpUrlIsGiven) {
+  Settings off = parse_settings({{"JWT_SECRET", kSecret}});
+  EXPECT_EQ(off.smtp_url, "");
+  EXPECT_EQ(off.mail_from, "tickets@localhost");
+  EXPECT_EQ(off.public_url, "");
+  EXPECT_TRUE(off.mailer);
+  Settings on = parse_settings({{"JWT_SECRET", kSecret},
+                                {"SMTP_URL", "smtps://mail.example.com:465"},
+                                {"MAIL_FROM", "box-office@cinema.example"},
+                                {"PUBLIC_URL", "https://cinema.example/"},
+                                {"MAILER", "0"}});
+  EXPECT_EQ(on.smtp_url, "smtps://mail.example.com:465");
+  EXPECT_EQ(on.mail_from, "box-office@cinema.example");
+  EXPECT_EQ(on.public_url, "https://cinema.example") << "a trailing slash is dropped";
+  EXPECT_FALSE(on.mailer);
+}
+
+TEST(Settings, MailSettingsThatWouldBreakAHeaderOrAnEnvelopeAreRefused) {
+  for (const char* bad : {"http://mail.example.com", "smtp://", "smtp://a b", "mail.example.com",
+                          "smtp://x\r\nRCPT TO:<y>"}) {
+    EXPECT_NE(error_of({{"JWT_SECRET", kSecret}, {"SMTP_URL", bad}}).find("SMTP_URL"),
+              std::string::npos)
+        << bad;
+  }
+  for (const char* bad :
+       {"tickets", "@example.com", "tickets@", "a@b@c", "a <b@c>", "a@b\r\nBcc: x", "a,b@c"}) {
+    EXPECT_NE(error_of({{"JWT_SECRET", kSecret}, {"MAIL_FROM", bad}}).find("MAIL_FROM"),
+              std::string::npos)
+        << bad;
+  }
+  for (const char* bad : {"ftp://x", "cinema.example", "https://a b"}) {
+    EXPECT_NE(error_of({{"JWT_SECRET", kSecret}, {"PUBLIC_URL", bad}}).find("PUBLIC_URL"),
+              std::string::npos)
+        << bad;
+  }
+  EXPECT_NE(error_of({{"JWT_SECRET", kSecret}, {"MAILER", "2"}}).find("MAILER"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace seats

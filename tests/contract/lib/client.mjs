@@ -60,14 +60,15 @@ export function send({ method, path, headers = {}, body, localAddress, timeoutMs
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
+          const bytes = Buffer.concat(chunks);
+          const text = bytes.toString('utf8');
           let json;
           try {
             json = text ? JSON.parse(text) : undefined;
           } catch {
             json = undefined;
           }
-          resolve({ status: res.statusCode, headers: res.headers, text, json });
+          resolve({ status: res.statusCode, headers: res.headers, text, json, bytes });
         });
         res.on('error', reject);
       },

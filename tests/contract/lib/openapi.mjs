@@ -170,6 +170,14 @@ export class Contract {
         `is not one of ${mediaTypes.join(', ')}`);
       return problems;
     }
+    // The one binary answer (a ticket's QR code): it must at least be a PNG.
+    if (contentType === 'image/png') {
+      const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      if (!res.bytes || !res.bytes.subarray(0, 8).equals(signature)) {
+        problems.push(`${where} ${res.status}: image/png body is not a PNG`);
+      }
+      return problems;
+    }
     let body;
     try {
       body = JSON.parse(res.text);
