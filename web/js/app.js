@@ -2,13 +2,16 @@
 // rendering. Network details live in api.js, the seat grid in seatmap.js.
 
 import { api, ApiError, newIdempotencyKey, serverNow } from './api.js';
+import { bookingTicket, showsTicket } from './booking_ticket.js';
 import { formatRemaining, remainingMs, startTicker } from './countdown.js';
 import { formatShowTime, listNames, plural } from './format.js';
 import { withBusyButton } from './forms.js';
 import { formatMoney } from './money.js';
 import { SeatMap, seatState } from './seatmap.js';
 import { clearSession, loadSession, saveSession } from './session.js';
+import { signInWithForm } from './sign_in.js';
 import { statusRegion } from './status.js';
+import { TicketImages } from './ticket_images.js';
 
 const POLL_MS = 3000;
 const PASSWORD_MIN_BYTES = 8;
@@ -117,19 +120,10 @@ async function enterApp(session, welcome) {
 }
 
 async function signIn(form) {
-  const email = String(form.get('email') || '').trim();
-  const password = String(form.get('password') || '');
-  if (!email || !password) {
-    say('Enter your e-mail and password to sign in.', 'error');
-    return;
-  }
-  try {
-    const login = await api.login(email, password);
-    el.signInForm.reset();
-    await enterApp(saveSession(login), `Welcome back, ${login.user.name}.`);
-  } catch (err) {
-    report(err, 'Could not sign in:');
-  }
+  const signedIn = await signInWithForm(form, say);
+  if (!signedIn) return;
+  el.signInForm.reset();
+  await enterApp(saveSession(signedIn.login), `Welcome back, ${signedIn.login.user.name}.`);
 }
 
 async function register(form) {
