@@ -62,6 +62,7 @@ const state = {
 };
 
 const seatMap = new SeatMap(el.seatMap, (seat) => toggleSeat(seat));
+const ticketImages = new TicketImages((bookingId) => api.ticketPng(bookingId, state.session.token));
 
 // ---------------------------------------------------------------- status messages
 
@@ -97,6 +98,7 @@ function endSession(message) {
   state.pending.clear();
   state.checkout = null;
   state.bookings = [];
+  ticketImages.clear();
   seatMap.clear();
   render(); // nothing of this person stays on the page for the next one
   renderBookings();
@@ -421,9 +423,10 @@ async function cancelBooking(booking, button) {
 
 function renderBookings() {
   el.bookingsEmpty.hidden = state.bookings.length > 0;
+  ticketImages.keepOnly(state.bookings.filter(showsTicket).map((b) => b.booking_id));
   el.bookings.replaceChildren(...state.bookings.map((b) => {
     const li = document.createElement('li');
-    li.className = `booking booking-${String(b.status).toLowerCase()}`;
+    li.className = `booking booking-${String(b.status).toLowerCase()}${b.checked_in_at ? ' booking-used' : ''}`;
     li.dataset.bookingId = String(b.booking_id);
 
     const title = document.createElement('p');
@@ -432,7 +435,8 @@ function renderBookings() {
     strong.textContent = b.movie_title;
     const badge = document.createElement('span');
     badge.className = 'badge';
-    badge.textContent = b.status === 'CONFIRMED' ? 'Confirmed' : 'Cancelled';
+    badge.textContent = b.status !== 'CONFIRMED' ? 'Cancelled'
+      : b.checked_in_at ? 'Checked in' : 'Confirmed';
     title.append(strong, ' ', badge);
 
     const detail = document.createElement('p');
@@ -443,8 +447,11 @@ function renderBookings() {
       `${seatNames.length === 1 ? 'Seat' : 'Seats'} ${listNames(seatNames)}`, total,
       `Booking ${b.booking_id}`].filter(Boolean).join(' · ');
     li.append(title, detail);
+    const ticket = bookingTicket(b, ticketImages);
+    if (ticket) li.append(ticket);
 
-    if (b.status === 'CONFIRMED' && Date.parse(b.time) > serverNow()) {
+    // A ticket used at the door cannot be cancelled any more (the server says 409 too).
+    if (b.status === 'CONFIRMED' && !b.checked_in_at && Date.parse(b.time) > serverNow()) {
       const cancel = document.createElement('button');
       cancel.type = 'button';
       cancel.className = 'secondary';
