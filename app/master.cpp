@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "mail/mailer.hpp"
 #include "worker.hpp"
 
 namespace seats {
@@ -44,8 +45,9 @@ class Master {
     std::fprintf(stderr, "event=master_start pid=%d workers=%d socket=%s\n", getpid(),
                  settings_.workers, settings_.fcgi_socket.c_str());
     for (int i = 0; i < settings_.workers; ++i) spawn();
+    if (runs_mailer()) spawn_mailer();
 
-    while (!stopping_ || !workers_.empty()) {
+    while (!stopping_ || !workers_.empty() || mailer_pid_ != 0) {
       timespec tick{0, kTickNanos};
       siginfo_t info;
       int sig = sigtimedwait(&signals, &info, &tick);
@@ -55,8 +57,10 @@ class Master {
       if (!stopping_) {
         respawn_due();
         continue_reload();
+        if (runs_mailer() && mailer_pid_ == 0 && Clock::now() >= next_mailer_) spawn_mailer();
       } else if (Clock::now() > drain_deadline_) {
         for (const auto& [pid, born] : workers_) kill(pid, SIGKILL);
+        if (mailer_pid_ != 0) kill(mailer_pid_, SIGKILL);
       }
     }
     std::fprintf(stderr, "event=master_stop pid=%d\n", getpid());
@@ -75,10 +79,50 @@ class Master {
     workers_.emplace(pid, Clock::now());
   }
 
+  bool runs_mailer() const { return settings_.mailer && !settings_.smtp_url.empty(); }
+
+  // The mailer is supervised like a worker, but alone: it serves no requests, so it is
+  // simply started again after it dies, with the same back-off against a crash loop.
+  void spawn_mailer() {
+    pid_t pid = fork();
+    if (pid < 0) {
+      std::perror("fork");
+      next_mailer_ = Clock::now() + kMaxBackoff;
+      return;
+    }
+    if (pid == 0) {
+      close(listen_fd_);
+      _exit(run_mailer(settings_));
+    }
+    mailer_pid_ = pid;
+    mailer_born_ = Clock::now();
+  }
+
+  void mailer_died(int status) {
+    mailer_pid_ = 0;
+    if (stopping_) return;
+    auto now = Clock::now();
+    bool on_purpose = mailer_retiring_;
+    mailer_retiring_ = false;
+    mailer_backoff_ = on_purpose || now - mailer_born_ >= kYoungDeath
+                          ? kNoBackoff
+                          : std::min(kMaxBackoff, std::max(kMinBackoff, mailer_backoff_ * 2));
+    next_mailer_ = now + mailer_backoff_;
+    if (on_purpose) return;
+    std::fprintf(stderr, "event=mailer_died status=%d signal=%d respawn_in_ms=%lld\n",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+                 WIFSIGNALED(status) ? WTERMSIG(status) : 0,
+                 static_cast<long long>(mailer_backoff_.count()));
+  }
+
   void reap() {
     int status;
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+      if (pid == mailer_pid_) {
+        mailer_died(status);
+        continue;
+      }
       auto found = workers_.find(pid);
       if (found == workers_.end()) continue;
       const auto born = found->second;
@@ -116,6 +160,7 @@ class Master {
     drain_deadline_ = Clock::now() + kDrainDeadline;
     std::fprintf(stderr, "event=master_draining workers=%zu\n", workers_.size());
     for (const auto& [pid, born] : workers_) kill(pid, SIGTERM);
+    if (mailer_pid_ != 0) kill(mailer_pid_, SIGTERM);
   }
 
   // SIGHUP: every worker running now is replaced, one at a time, the new one started
@@ -124,6 +169,11 @@ class Master {
     to_replace_.clear();
     for (const auto& [pid, born] : workers_) to_replace_.push_back(pid);
     std::fprintf(stderr, "event=master_reload workers=%zu\n", to_replace_.size());
+    // The mailer finishes the mail in hand and is started again at once.
+    if (mailer_pid_ != 0) {
+      mailer_retiring_ = true;
+      kill(mailer_pid_, SIGTERM);
+    }
   }
 
   void continue_reload() {
@@ -149,6 +199,10 @@ class Master {
   Clock::time_point drain_deadline_;
   Clock::time_point next_respawn_;
   std::chrono::milliseconds backoff_ = kNoBackoff;
+  pid_t mailer_pid_ = 0;
+  bool mailer_retiring_ = false;
+  Clock::time_point mailer_born_, next_mailer_;
+  std::chrono::milliseconds mailer_backoff_ = kNoBackoff;
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
+#include <initializer_list>
 
 namespace seats {
 namespace {
@@ -32,6 +33,10 @@ const char* const kKnownNames[] = {
     "LOGIN_FAILURES",
     "IDEMPOTENCY_KEYS_PER_DAY",
     "CURRENCY",
+    "SMTP_URL",
+    "MAIL_FROM",
+    "PUBLIC_URL",
+    "MAILER",
 };
 
 int parse_int(const std::map<std::string, std::string>& values, const char* name, int fallback,
@@ -46,6 +51,34 @@ int parse_int(const std::map<std::string, std::string>& values, const char* name
                         " to " + std::to_string(max) + ", got '" + text + "'"};
   }
   return value;
+}
+
+// A URL put into mail headers and curl options as it is: no spaces or control characters
+// (a CR/LF would start a header of its own).
+bool has_scheme(const std::string& url, std::initializer_list<const char*> schemes) {
+  for (char c : url) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) return false;
+  }
+  for (const char* scheme : schemes) {
+    if (url.rfind(scheme, 0) == 0 && url.size() > std::char_traits<char>::length(scheme)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// local@domain with nothing a header or an SMTP envelope would read as syntax.
+bool is_plain_address(const std::string& address) {
+  auto at = address.find('@');
+  if (at == std::string::npos || at == 0 || at + 1 == address.size()) return false;
+  if (address.find('@', at + 1) != std::string::npos) return false;
+  for (char c : address) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f || c == '<' || c == '>' || c == ',' ||
+        c == '"' || c == '(' || c == ')' || c == ';' || c == '\\') {
+      return false;
+    }
+  }
+  return true;
 }
 
 std::string get(const std::map<std::string, std::string>& values, const char* name,
@@ -109,6 +142,25 @@ Settings parse_settings(const std::map<std::string, std::string>& values) {
     throw SettingsError{"CURRENCY must be an ISO 4217 code of three capital letters, got '" +
                         s.currency + "'"};
   }
+
+  s.smtp_url = get(values, "SMTP_URL", s.smtp_url);
+  if (!s.smtp_url.empty() && !has_scheme(s.smtp_url, {"smtp://", "smtps://"})) {
+    throw SettingsError{"SMTP_URL must be empty or start with smtp:// or smtps://, got '" +
+                        s.smtp_url + "'"};
+  }
+  s.mail_from = get(values, "MAIL_FROM", s.mail_from);
+  if (s.mail_from.empty()) s.mail_from = "tickets@localhost";
+  if (!is_plain_address(s.mail_from)) {
+    throw SettingsError{"MAIL_FROM must be an address like tickets@example.com, got '" +
+                        s.mail_from + "'"};
+  }
+  s.public_url = get(values, "PUBLIC_URL", s.public_url);
+  if (!s.public_url.empty() && !has_scheme(s.public_url, {"http://", "https://"})) {
+    throw SettingsError{"PUBLIC_URL must be empty or start with http:// or https://, got '" +
+                        s.public_url + "'"};
+  }
+  while (!s.public_url.empty() && s.public_url.back() == '/') s.public_url.pop_back();
+  s.mailer = parse_int(values, "MAILER", 1, 0, 1) == 1;
 
   // A short HS256 key can be brute-forced offline from any token we hand out.
   if (s.jwt_secret.size() < kMinSecretBytes) {

@@ -41,6 +41,16 @@ struct Settings {
   int idempotency_keys_per_day = 500;
   // ISO 4217 code that every price and total is in (API.md Part 2, "Operators").
   std::string currency = "USD";
+  // Where tickets are mailed from (API.md Part 2, "Tickets and check-in"). An empty
+  // smtp_url sends no mail: bookings then say "Booking confirmed." and no outbox row is
+  // written, so nothing piles up for a mailer that will never run.
+  std::string smtp_url;
+  std::string mail_from = "tickets@localhost";
+  // The site's address for links in mails; empty: mails carry no link.
+  std::string public_url;
+  // Whether this pool's master runs the mailer (with smtp_url set). One per host is
+  // enough; a second pool on the host (the login pool) runs none.
+  bool mailer = true;
 };
 
 // Thrown with a message that names the offending variable.

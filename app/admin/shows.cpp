@@ -4,6 +4,7 @@
 #include "db/transaction.hpp"
 #include "http/problem.hpp"
 #include "http/rfc3339.hpp"
+#include "mail/outbox.hpp"
 #include "seats/expiry.hpp"
 
 namespace seats {
@@ -72,6 +73,8 @@ constexpr const char* kReport =
     "  (SELECT COUNT(*) FROM show_seats WHERE show_id = s.id AND status = 'SOLD'), "
     "  (SELECT COUNT(*) FROM bookings WHERE show_id = s.id AND status = 'CONFIRMED'), "
     "  (SELECT COUNT(*) FROM bookings WHERE show_id = s.id AND status = 'CANCELLED'), "
+    "  (SELECT COUNT(*) FROM bookings "
+    "   WHERE show_id = s.id AND status = 'CONFIRMED' AND checked_in_at IS NOT NULL), "
     "  (SELECT COALESCE(SUM(total_cents), 0) FROM bookings "
     "   WHERE show_id = s.id AND status = 'CONFIRMED') "
     "FROM shows s WHERE s.id = ?";
@@ -119,7 +122,7 @@ int64_t create_show(Connection& db, int64_t actor, const NewShow& show,
   });
 }
 
-int64_t cancel_show(Connection& db, int64_t actor, int64_t show_id) {
+int64_t cancel_show(Connection& db, int64_t actor, int64_t show_id, Mail mail) {
   return with_retry(db, [&] {
     Transaction tx(db);
     Statement& state = db.statement(kShowState);
@@ -135,6 +138,7 @@ int64_t cancel_show(Connection& db, int64_t actor, int64_t show_id) {
     }
     db.statement(kFreeSeats).run({show_id});
     db.statement(kUnsell).run({show_id});
+    if (mail == Mail::On) enqueue_show_cancellation_mails(db, show_id);
     int64_t cancelled =
         static_cast<int64_t>(db.statement(kCancelBookings).run({show_id}).affected_rows());
     append_audit(db, actor, "show.cancel", "show:" + std::to_string(show_id),
@@ -148,7 +152,8 @@ ShowReport show_report(Connection& db, int64_t show_id) {
   Statement& q = db.statement(kReport);
   q.run({show_id});
   if (!q.next()) throw ApiError(Err::ShowNotFound, "No show has this id");
-  return {q.flag(0), q.int64(1), q.int64(2), q.int64(3), q.int64(4), q.int64(5), q.int64(6)};
+  return {q.flag(0),  q.int64(1), q.int64(2), q.int64(3),
+          q.int64(4), q.int64(5), q.int64(6), q.int64(7)};
 }
 
 }  // namespace seats

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "bookings/bookings.hpp"
 #include "db/connection.hpp"
 
 namespace seats {
@@ -26,16 +27,18 @@ int64_t create_show(Connection& db, int64_t actor, const NewShow& show,
                     const std::string& currency);
 
 // Cancels the show in one transaction: every confirmed booking becomes CANCELLED (its
-// seats unsold), every hold is dropped, and the audit entry is written. A booking or hold
+// seats unsold; with Mail::On its customer's cancellation mail is written), every hold is
+// dropped, and the audit entry is written. Bookings already checked in are cancelled too:
+// the show they were for will not run. A booking or hold
 // that commits first is cancelled with the rest; one that comes after is refused with
 // show_cancelled (see the lock order in the .cpp). 404 show_not_found, 409 show_cancelled
 // the second time. Returns how many bookings it cancelled.
-int64_t cancel_show(Connection& db, int64_t actor, int64_t show_id);
+int64_t cancel_show(Connection& db, int64_t actor, int64_t show_id, Mail mail);
 
 // A show's sales, all from one snapshot of the database.
 struct ShowReport {
   bool cancelled;
-  int64_t capacity, held, sold, bookings, cancelled_bookings, revenue_cents;
+  int64_t capacity, held, sold, bookings, cancelled_bookings, checked_in, revenue_cents;
   int64_t available() const { return capacity - held - sold; }
 };
 // 404 show_not_found for an unknown show.

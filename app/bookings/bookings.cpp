@@ -6,7 +6,9 @@
 #include "db/error.hpp"
 #include "db/transaction.hpp"
 #include "http/problem.hpp"
+#include "mail/outbox.hpp"
 #include "seats/expiry.hpp"
+#include "tickets/ticket_code.hpp"
 
 namespace seats {
 namespace {
@@ -32,7 +34,7 @@ constexpr const char* kLockSeat =
     "  (SELECT status = 'CANCELLED' FROM shows WHERE shows.id = show_seats.show_id) "
     "FROM show_seats WHERE id = ? FOR UPDATE";
 constexpr const char* kInsertBooking =
-    "INSERT INTO bookings (user_id, show_id, total_cents) VALUES (?, ?, ?)";
+    "INSERT INTO bookings (user_id, show_id, total_cents, ticket_code) VALUES (?, ?, ?, ?)";
 constexpr const char* kInsertBookingSeat =
     "INSERT INTO booking_seats (booking_id, seat_id) VALUES (?, ?)";
 constexpr const char* kSellSeats =
@@ -42,7 +44,7 @@ constexpr const char* kSellSeats =
 
 constexpr const char* kListBookings =
     "SELECT b.id, b.status, b.show_id, m.title, s.start_time, t.name, b.created_at, "
-    "  b.total_cents, t.timezone "
+    "  b.total_cents, t.timezone, b.ticket_code, b.checked_in_at "
     "FROM bookings b JOIN shows s ON s.id = b.show_id JOIN movies m ON m.id = s.movie_id "
     "JOIN theatres t ON t.id = s.theatre_id WHERE b.user_id = ? ORDER BY b.id DESC";
 constexpr const char* kListBookingSeats =
@@ -51,7 +53,8 @@ constexpr const char* kListBookingSeats =
     "JOIN show_seats ss ON ss.id = bs.seat_id WHERE b.user_id = ? ORDER BY ss.id";
 
 constexpr const char* kLockBooking =
-    "SELECT user_id, show_id, status = 'CANCELLED' FROM bookings WHERE id = ? FOR UPDATE";
+    "SELECT user_id, show_id, status = 'CANCELLED', checked_in_at IS NOT NULL FROM bookings "
+    "WHERE id = ? FOR UPDATE";
 constexpr const char* kLockBookingSeats =
     "SELECT s.id FROM show_seats s JOIN booking_seats bs ON bs.seat_id = s.id "
     "WHERE bs.booking_id = ? ORDER BY s.id FOR UPDATE";
@@ -70,7 +73,8 @@ std::string seat_name(const Statement& row, int row_column) {
 }  // namespace
 
 NewBooking create_booking(Connection& db, int64_t user_id, int64_t show_id,
-                          const std::vector<int64_t>& seat_ids, const BeforeCommit& before_commit) {
+                          const std::vector<int64_t>& seat_ids, Mail mail,
+                          const BeforeCommit& before_commit) {
   std::vector<int64_t> lock_order = seat_ids;
   std::sort(lock_order.begin(), lock_order.end());
   return with_retry(db, [&] {
@@ -102,8 +106,9 @@ NewBooking create_booking(Connection& db, int64_t user_id, int64_t show_id,
 
     Statement& booking = db.statement(kInsertBooking);
     int64_t total_cents = price_cents * static_cast<int64_t>(seat_ids.size());
-    booking.run({user_id, show_id, total_cents});
-    NewBooking result{booking.insert_id(), show_id, seat_ids, total_cents};
+    std::string ticket_code = new_ticket_code();
+    booking.run({user_id, show_id, total_cents, std::string_view(ticket_code)});
+    NewBooking result{booking.insert_id(), show_id, seat_ids, total_cents, ticket_code};
     Statement& booked_seat = db.statement(kInsertBookingSeat);
     try {
       for (int64_t seat_id : lock_order) booked_seat.run({result.booking_id, seat_id});
@@ -116,6 +121,7 @@ NewBooking create_booking(Connection& db, int64_t user_id, int64_t show_id,
       throw;
     }
     db.statement(kSellSeats).run({result.booking_id});
+    if (mail == Mail::On) enqueue_mail(db, result.booking_id, MailKind::Confirmation);
     if (before_commit) before_commit(result);
     tx.commit();
     return result;
@@ -138,7 +144,9 @@ std::vector<Booking> list_bookings(Connection& db, int64_t user_id) {
                         q.text(6),
                         {},
                         q.int64(7),
-                        q.text(8)});
+                        q.text(8),
+                        q.text(9),
+                        q.is_null(10) ? std::string() : q.text(10)});
   }
   Statement& seats = db.statement(kListBookingSeats);
   seats.run({user_id});
@@ -150,7 +158,7 @@ std::vector<Booking> list_bookings(Connection& db, int64_t user_id) {
   return bookings;
 }
 
-int64_t cancel_booking(Connection& db, int64_t user_id, int64_t booking_id) {
+int64_t cancel_booking(Connection& db, int64_t user_id, int64_t booking_id, Mail mail) {
   return with_retry(db, [&] {
     Transaction tx(db);
     Statement& booking = db.statement(kLockBooking);
@@ -160,11 +168,14 @@ int64_t cancel_booking(Connection& db, int64_t user_id, int64_t booking_id) {
       throw ApiError(Err::BookingNotFound, "You have no booking with this id");
     }
     int64_t show_id = booking.int64(1);
-    bool cancelled = booking.flag(2);
+    bool cancelled = booking.flag(2), checked_in = booking.flag(3);
     Statement& show = db.statement(kShowStarted);
     show.run({show_id});
     show.next();
     if (cancelled) throw ApiError(Err::BookingNotCancellable, "This booking is already cancelled");
+    if (checked_in) {
+      throw ApiError(Err::BookingNotCancellable, "This ticket has been checked in at the door");
+    }
     if (show.flag(0)) {
       throw ApiError(Err::BookingNotCancellable, "This show has already started");
     }
@@ -172,6 +183,7 @@ int64_t cancel_booking(Connection& db, int64_t user_id, int64_t booking_id) {
     db.statement(kFreeBookingSeats).run({booking_id});
     db.statement(kUnsellBookingSeats).run({booking_id});
     db.statement(kCancelBooking).run({booking_id});
+    if (mail == Mail::On) enqueue_mail(db, booking_id, MailKind::Cancellation);
     tx.commit();
     return show_id;
   });

@@ -53,7 +53,7 @@ Response handle_admin_list_shows(Context& ctx, const Request& request, const Rou
 
 Response handle_admin_cancel_show(Context& ctx, const Request& request, const RouteParams& params) {
   int64_t actor = ctx.require_role(request, Role::Admin);
-  int64_t cancelled = cancel_show(ctx.db, actor, params.id);
+  int64_t cancelled = cancel_show(ctx.db, actor, params.id, mail_setting(ctx.settings));
   // Every worker's seat-map copy and remembered refusals for the show are stale now.
   ctx.seat_maps.changed(params.id);
   return json_response(
@@ -64,19 +64,17 @@ Response handle_admin_cancel_show(Context& ctx, const Request& request, const Ro
 Response handle_admin_show_report(Context& ctx, const Request& request, const RouteParams& params) {
   ctx.require_role(request, Role::Admin);
   ShowReport r = show_report(ctx.db, params.id);
-  // checked_in counts tickets scanned at the door; tickets come with issue 14, and until
-  // then no seat can have been checked in.
   return json_response(
       200,
-      json_pack("{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "show_id",
-                static_cast<json_int_t>(params.id), "status", r.cancelled ? "CANCELLED" : "ON_SALE",
-                "capacity", static_cast<json_int_t>(r.capacity), "available",
-                static_cast<json_int_t>(r.available()), "held", static_cast<json_int_t>(r.held),
-                "sold", static_cast<json_int_t>(r.sold), "bookings",
-                static_cast<json_int_t>(r.bookings), "cancelled_bookings",
-                static_cast<json_int_t>(r.cancelled_bookings), "checked_in", json_int_t{0},
-                "revenue_cents", static_cast<json_int_t>(r.revenue_cents), "currency",
-                json_str(ctx.settings.currency)));
+      json_pack(
+          "{s:I, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "show_id",
+          static_cast<json_int_t>(params.id), "status", r.cancelled ? "CANCELLED" : "ON_SALE",
+          "capacity", static_cast<json_int_t>(r.capacity), "available",
+          static_cast<json_int_t>(r.available()), "held", static_cast<json_int_t>(r.held), "sold",
+          static_cast<json_int_t>(r.sold), "bookings", static_cast<json_int_t>(r.bookings),
+          "cancelled_bookings", static_cast<json_int_t>(r.cancelled_bookings), "checked_in",
+          static_cast<json_int_t>(r.checked_in), "revenue_cents",
+          static_cast<json_int_t>(r.revenue_cents), "currency", json_str(ctx.settings.currency)));
 }
 
 }  // namespace seats

@@ -36,14 +36,18 @@ BookingRequest parse_booking(const JsonBody& body) {
   return request;
 }
 
-json_t* booking_json(const NewBooking& booking, const std::string& currency) {
+// API.md: the service never claims a mail it will not send.
+json_t* booking_json(const NewBooking& booking, const Settings& settings) {
   json_t* seat_ids = json_array();
   for (int64_t id : booking.seat_ids) json_array_append_new(seat_ids, json_integer(id));
-  return json_pack("{s:I, s:s, s:I, s:o, s:I, s:o, s:s}", "booking_id",
+  const char* message =
+      mail_setting(settings) == Mail::On ? "Ticket sent to your email." : "Booking confirmed.";
+  return json_pack("{s:I, s:s, s:I, s:o, s:I, s:o, s:o, s:s}", "booking_id",
                    static_cast<json_int_t>(booking.booking_id), "status", "CONFIRMED", "show_id",
                    static_cast<json_int_t>(booking.show_id), "seat_ids", seat_ids, "total_cents",
-                   static_cast<json_int_t>(booking.total_cents), "currency", json_str(currency),
-                   "message", "Ticket sent to your email.");
+                   static_cast<json_int_t>(booking.total_cents), "currency",
+                   json_str(settings.currency), "ticket_code", json_str(booking.ticket_code),
+                   "message", message);
 }
 
 Response replay(const StoredAnswer& answer) {
@@ -59,9 +63,10 @@ Response handle_create_booking(Context& ctx, const Request& request, const Route
   JsonBody body = JsonBody::parse(request.body);
   BookingRequest booking = parse_booking(body);
   if (!request.has_idempotency_key) {
-    NewBooking created = create_booking(ctx.db, user_id, booking.show_id, booking.seat_ids, {});
+    NewBooking created = create_booking(ctx.db, user_id, booking.show_id, booking.seat_ids,
+                                        mail_setting(ctx.settings), {});
     ctx.seat_maps.changed(created.show_id);
-    return json_response(201, booking_json(created, ctx.settings.currency));
+    return json_response(201, booking_json(created, ctx.settings));
   }
 
   const std::string& key = request.idempotency_key;
@@ -76,9 +81,9 @@ Response handle_create_booking(Context& ctx, const Request& request, const Route
   const IdempotencyClaim& claim = std::get<IdempotencyClaim>(claimed);
   try {
     Json answer;
-    create_booking(ctx.db, user_id, booking.show_id, booking.seat_ids,
+    create_booking(ctx.db, user_id, booking.show_id, booking.seat_ids, mail_setting(ctx.settings),
                    [&](const NewBooking& created) {
-                     answer.reset(booking_json(created, ctx.settings.currency));
+                     answer.reset(booking_json(created, ctx.settings));
                      // A claim taken over while this request ran (it counted as abandoned)
                      // belongs to another request now: this booking must not commit
                      // without its answer, so it rolls back.
@@ -114,20 +119,22 @@ Response handle_list_bookings(Context& ctx, const Request& request, const RouteP
                                              "name", json_str(s.name)));
     }
     json_array_append_new(
-        list, json_pack("{s:I, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o}", "booking_id",
-                        static_cast<json_int_t>(b.id), "status", json_str(b.status), "show_id",
-                        static_cast<json_int_t>(b.show_id), "movie_title", json_str(b.movie_title),
-                        "time", json_time(b.time), "theatre", json_str(b.theatre), "seats", seats,
-                        "created_at", json_time(b.created_at), "total_cents",
-                        static_cast<json_int_t>(b.total_cents), "currency",
-                        json_str(ctx.settings.currency), "timezone", json_str(b.timezone)));
+        list, json_pack("{s:I, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:o}",
+                        "booking_id", static_cast<json_int_t>(b.id), "status", json_str(b.status),
+                        "show_id", static_cast<json_int_t>(b.show_id), "movie_title",
+                        json_str(b.movie_title), "time", json_time(b.time), "theatre",
+                        json_str(b.theatre), "seats", seats, "created_at", json_time(b.created_at),
+                        "total_cents", static_cast<json_int_t>(b.total_cents), "currency",
+                        json_str(ctx.settings.currency), "timezone", json_str(b.timezone),
+                        "ticket_code", json_str(b.ticket_code), "checked_in_at",
+                        b.checked_in_at.empty() ? json_null() : json_time(b.checked_in_at)));
   }
   return json_response(200, list);
 }
 
 Response handle_cancel_booking(Context& ctx, const Request& request, const RouteParams& params) {
   int64_t user_id = ctx.authenticate(request);
-  ctx.seat_maps.changed(cancel_booking(ctx.db, user_id, params.id));
+  ctx.seat_maps.changed(cancel_booking(ctx.db, user_id, params.id, mail_setting(ctx.settings)));
   return json_response(200, json_pack("{s:I, s:s}", "booking_id",
                                       static_cast<json_int_t>(params.id), "status", "CANCELLED"));
 }

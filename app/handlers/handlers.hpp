@@ -27,6 +27,8 @@ Response handle_release_seat(Context&, const Request&, const RouteParams&);
 Response handle_create_booking(Context&, const Request&, const RouteParams&);
 Response handle_list_bookings(Context&, const Request&, const RouteParams&);
 Response handle_cancel_booking(Context&, const Request&, const RouteParams&);
+Response handle_ticket_png(Context&, const Request&, const RouteParams&);
+Response handle_checkin(Context&, const Request&, const RouteParams&);
 
 // The whole API on one screen.
 Router make_router();

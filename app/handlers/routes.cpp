@@ -17,6 +17,8 @@ Router make_router() {
       {"POST", "/api/v1/bookings", handle_create_booking},
       {"GET", "/api/v1/bookings", handle_list_bookings},
       {"DELETE", "/api/v1/bookings/:id", handle_cancel_booking},
+      {"GET", "/api/v1/bookings/:id/ticket.png", handle_ticket_png},
+      {"POST", "/api/v1/checkin", handle_checkin},
       {"POST", "/api/v1/admin/movies", handle_admin_create_movie},
       {"PATCH", "/api/v1/admin/movies/:id", handle_admin_update_movie},
       {"POST", "/api/v1/admin/theatres", handle_admin_create_theatre},

@@ -22,6 +22,8 @@ ProblemShape problem_shape(Err code) {
       return {404, "Not Found", "booking_not_found"};
     case Err::TheatreNotFound:
       return {404, "Not Found", "theatre_not_found"};
+    case Err::TicketNotFound:
+      return {404, "Not Found", "ticket_not_found"};
     case Err::MethodNotAllowed:
       return {405, "Method Not Allowed", "method_not_allowed"};
     case Err::SeatUnavailable:
@@ -46,6 +48,10 @@ ProblemShape problem_shape(Err code) {
       return {409, "Conflict", "show_overlaps"};
     case Err::NotOnSale:
       return {409, "Conflict", "not_on_sale"};
+    case Err::AlreadyCheckedIn:
+      return {409, "Conflict", "already_checked_in"};
+    case Err::BookingNotValid:
+      return {409, "Conflict", "booking_not_valid"};
     case Err::PayloadTooLarge:
       return {413, "Content Too Large", "payload_too_large"};
     case Err::ValidationFailed:

@@ -22,7 +22,7 @@ die() {
 STACK_PACKAGES=(
   cmake make g++ pkg-config
   libfcgi-dev libcgicc-dev libmariadb-dev libjansson-dev libjwt-dev libcrypt-dev
-  libgtest-dev libcurl4-openssl-dev
+  libgtest-dev libcurl4-openssl-dev libqrencode-dev libpng-dev
   mariadb-server mariadb-client nginx curl jq uuid-runtime
 )
 

@@ -22,7 +22,7 @@ set_role() {
     echo "an e-mail is needed" >&2
     return 1
   }
-  [[ $tool =~ ^[a-z][a-z\ -]*$ ]] || return 1  # goes into SQL as it is
+  [[ $tool =~ ^[a-z][a-z/\ -]*$ ]] || return 1  # goes into SQL as it is
   # The e-mail reaches SQL as hex, so nothing in it is ever read as SQL.
   local hex answer
   hex=$(printf '%s' "$email" | od -An -v -tx1 | tr -d ' \n')

@@ -20,10 +20,15 @@ SeatPool& Pool() {
 
 constexpr const char* kLargestId = "9223372036854775807";
 const std::set<std::string> kCreatedKeys = {"booking_id",  "status",   "show_id", "seat_ids",
-                                            "total_cents", "currency", "message"};
-const std::set<std::string> kListedKeys = {"booking_id",  "status",   "time",    "show_id",
-                                           "movie_title", "theatre",  "seats",   "created_at",
-                                           "total_cents", "currency", "timezone"};
+                                            "total_cents", "currency", "message", "ticket_code"};
+const std::set<std::string> kListedKeys = {
+    "booking_id", "status",      "time",     "show_id",  "movie_title", "theatre",      "seats",
+    "created_at", "total_cents", "currency", "timezone", "ticket_code", "checked_in_at"};
+
+// API.md: the message never claims a mail the service will not send.
+std::string ExpectedMessage() {
+  return settings().smtp_url.empty() ? "Booking confirmed." : "Ticket sent to your email.";
+}
 
 std::vector<std::int64_t> Sorted(std::vector<std::int64_t> v) {
   std::sort(v.begin(), v.end());
@@ -48,7 +53,7 @@ class Bookings : public ApiTest {
     if (!r.json["booking_id"].is_integer() || r.json["status"].string() != "CONFIRMED" ||
         r.json["show_id"].integer() != show || !r.json["seat_ids"].is_array() ||
         Sorted(IdsOf(r.json["seat_ids"])) != Sorted(seats) ||
-        r.json["message"].string() != "Ticket sent to your email.") {
+        r.json["message"].string() != ExpectedMessage()) {
       return ::testing::AssertionFailure()
              << "expected a CONFIRMED booking of show " << show << " seats "
              << IdArrayOf(seats).dump() << "\n  " << r.describe();
@@ -64,6 +69,16 @@ class Bookings : public ApiTest {
       return ::testing::AssertionFailure()
              << "expected a total of " << total << " " << settings().currency << ", stored "
              << stored << "\n  " << r.describe();
+    }
+    // A ticket code of 128 random bits in hex, as stored, and no other booking's.
+    const std::string code = r.json["ticket_code"].string();
+    const std::string stored_code = db().value("SELECT ticket_code FROM bookings WHERE id = " +
+                                               Str(r.json["booking_id"].integer()))
+                                        .value_or("");
+    if (code.size() != 32 || code.find_first_not_of("0123456789abcdef") != std::string::npos ||
+        code != stored_code) {
+      return ::testing::AssertionFailure() << "expected a 32-hex-digit ticket code as stored ("
+                                           << stored_code << ")\n  " << r.describe();
     }
     return ::testing::AssertionSuccess();
   }
@@ -395,6 +410,10 @@ TEST_F(Bookings, ListIsNewestFirstWithShowDetailsAndCancelledOnes) {
     EXPECT_EQ(b["total_cents"].integer(),
               db().integer("SELECT total_cents FROM bookings WHERE id = " + Str(e.booking)));
     EXPECT_EQ(b["currency"].string(), settings().currency);
+    EXPECT_EQ(
+        b["ticket_code"].string(),
+        db().value("SELECT ticket_code FROM bookings WHERE id = " + Str(e.booking)).value_or(""));
+    EXPECT_TRUE(b["checked_in_at"].is_null());
     EXPECT_EQ(b["timezone"].string(),
               db().value("SELECT t.timezone FROM shows s JOIN theatres t ON t.id = s.theatre_id "
                          "WHERE s.id = " +

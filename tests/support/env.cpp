@@ -38,6 +38,7 @@ const Settings& settings() {
       .idempotency_keys_per_day = EnvInt("IDEMPOTENCY_KEYS_PER_DAY", 500),
       .request_timeout = EnvInt("REQUEST_TIMEOUT", 30),
       .currency = EnvOr("CURRENCY", "USD"),
+      .smtp_url = EnvOr("SMTP_URL", ""),
   };
   return s;
 }

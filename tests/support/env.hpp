@@ -18,6 +18,7 @@ struct Settings {
   int idempotency_keys_per_day;  // IDEMPOTENCY_KEYS_PER_DAY, default 500
   int request_timeout;           // REQUEST_TIMEOUT, default 30
   std::string currency;          // CURRENCY, default USD
+  std::string smtp_url;          // SMTP_URL, default empty (no mail)
 };
 
 // Read once; a malformed integer throws std::runtime_error naming the variable.
