@@ -203,6 +203,12 @@ describe('tickets', () => {
         const cancel = await apiCall('DELETE', `/bookings/${booking.booking_id}`, { token });
         assert.equal(cancel.status, 409, JSON.stringify(cancel.body));
         assert.equal(cancel.body.code, 'booking_not_cancellable');
+        // ...and My bookings says it was used: no QR code to show again, no cancel button.
+        await page.locator('#bookings-refresh').click();
+        await item.locator('.badge', { hasText: 'Checked in' }).waitFor({ timeout: SEES_CHANGE_MS });
+        assert.match(await item.innerText(), /This ticket has been used/);
+        assert.equal(await item.locator('img').count(), 0);
+        assert.equal(await item.getByRole('button', { name: /^Cancel booking/ }).count(), 0);
         assert.deepEqual(page.errors, []);
         assert.deepEqual(desk.errors, []);
       } finally {
