@@ -37,6 +37,7 @@ const char* const kKnownNames[] = {
     "MAIL_FROM",
     "PUBLIC_URL",
     "MAILER",
+    "HTTP_PORT",
 };
 
 int parse_int(const std::map<std::string, std::string>& values, const char* name, int fallback,
@@ -160,6 +161,12 @@ Settings parse_settings(const std::map<std::string, std::string>& values) {
                         s.public_url + "'"};
   }
   while (!s.public_url.empty() && s.public_url.back() == '/') s.public_url.pop_back();
+  // API.md's default: the site as this machine reaches it, when the port is known (every
+  // way of running seatd passes its HTTP_PORT along).
+  int http_port = parse_int(values, "HTTP_PORT", 0, 1, 65535);
+  if (s.public_url.empty() && http_port > 0) {
+    s.public_url = "http://127.0.0.1:" + std::to_string(http_port);
+  }
   s.mailer = parse_int(values, "MAILER", 1, 0, 1) == 1;
 
   // A short HS256 key can be brute-forced offline from any token we hand out.

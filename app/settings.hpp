@@ -46,7 +46,8 @@ struct Settings {
   // written, so nothing piles up for a mailer that will never run.
   std::string smtp_url;
   std::string mail_from = "tickets@localhost";
-  // The site's address for links in mails; empty: mails carry no link.
+  // The site's address for links in mails (default http://127.0.0.1:HTTP_PORT when
+  // HTTP_PORT is given); empty: mails carry no link.
   std::string public_url;
   // Whether this pool's master runs the mailer (with smtp_url set). One per host is
   // enough; a second pool on the host (the login pool) runs none.

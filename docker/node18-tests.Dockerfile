@@ -8,10 +8,11 @@
 FROM debian:bookworm-slim
 
 # Debian's packages only: nodejs + npm (not a NodeSource build), chromium for playwright-core
-# (no browser download), a font so pages lay out as they do on a desktop.
+# (no browser download), a font so pages lay out as they do on a desktop, and zbar-tools
+# (zbarimg) for the tickets suite, which decodes the QR code My bookings shows.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      nodejs npm chromium fonts-dejavu-core ca-certificates \
+      nodejs npm chromium zbar-tools fonts-dejavu-core ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && update-ca-certificates
 

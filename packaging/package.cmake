@@ -57,7 +57,8 @@ set(POOL_UNIT seats-login.service)
 set(POOL_WHAT "login and register")
 set(POOL login)
 set(POOL_TAG seatd-login)
-set(POOL_EXEC "/bin/sh -c 'WORKERS=\"$\${LOGIN_WORKERS:-2}\" exec /usr/sbin/seatd'")
+# The login pool runs no mailer: the API pool's is the host's one.
+set(POOL_EXEC "/bin/sh -c 'WORKERS=\"$\${LOGIN_WORKERS:-2}\" MAILER=0 exec /usr/sbin/seatd'")
 configure_file(${SEATS_PKG_DIR}/systemd/seats-pool.service.in
                ${SEATS_PKG_OUT}/systemd/seats-login.service @ONLY)
 

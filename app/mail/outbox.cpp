@@ -60,7 +60,12 @@ std::optional<OutboxMail> claim_due_mail(Connection& db) {
 
   Statement& about = db.statement(kDescribe);
   about.run({mail.booking_id});
-  about.next();  // the outbox row's foreign key keeps its booking
+  if (!about.next()) {
+    // The foreign key deletes the row with its booking, so only a booking deleted while
+    // this row was locked gets here; there is nothing left to tell of.
+    mark_failed(db, mail.id, "its booking no longer exists");
+    return std::nullopt;
+  }
   mail.to = about.text(0);
   mail.customer_name = about.text(1);
   mail.movie_title = about.text(2);

@@ -38,7 +38,8 @@ struct OutboxMail {
 
 // Inside a transaction: locks the due pending mail that is next in line and that no other
 // mailer has locked (FOR UPDATE SKIP LOCKED, so two hosts never send one mail), and reads
-// what it says (without locking anything else). None when nothing is due.
+// what it says (without locking anything else). None when nothing is due (or the one due
+// lost its booking, and is marked failed).
 std::optional<OutboxMail> claim_due_mail(Connection& db);
 void mark_sent(Connection& db, int64_t id);
 // A permanent refusal, or a temporary one for longer than the mailer keeps trying.

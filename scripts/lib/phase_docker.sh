@@ -126,14 +126,15 @@ CNF
 
 # The black-box suites of scripts/test's stack phase, with what the test binaries read
 # (tests/support/env.cpp, db.cpp) pointing at the compose stack. Exported for this function
-# (and ctest) only; an empty value reads as absent.
+# (and ctest) only; an empty value reads as absent. The compose test runs without mail (no
+# SMTP server there; the mail path is the native stack's mail suites'), and says so.
 docker_run_black_box_tests() {
   local -x "${DOCKER_TEST_SETTINGS[@]}" SEATS_URL="http://127.0.0.1:$DOCKER_TEST_HTTP_PORT" \
     DB_HOST=127.0.0.1 DB_PORT="$DOCKER_TEST_DB_PORT" DB_USER="$DOCKER_TEST_DB_USER" \
     DB_PASSWORD="$DOCKER_TEST_DB_PASSWORD" DB_ADMIN_USER="$DOCKER_TEST_DB_USER" \
     DB_ADMIN_PASSWORD="$DOCKER_TEST_DB_PASSWORD" STACK_RUN_DIR="$DOCKER_TMP" \
     DB_SOCKET='' STACK_DIR='' STACK_LOG_DIR='' STACK_SEATD='' \
-    CONTRACT_ADMIN_EMAIL='' CONTRACT_ADMIN_PASSWORD=''
+    CONTRACT_ADMIN_EMAIL='' CONTRACT_ADMIN_PASSWORD='' SMTP_URL=''
   run_ctest build 'integration|race' -j2
 }
 

@@ -101,6 +101,9 @@ TEST(Settings, MailIsOffUnlessAnSmtpUrlIsGiven) {
   EXPECT_EQ(on.mail_from, "box-office@cinema.example");
   EXPECT_EQ(on.public_url, "https://cinema.example") << "a trailing slash is dropped";
   EXPECT_FALSE(on.mailer);
+  EXPECT_EQ(parse_settings({{"JWT_SECRET", kSecret}, {"HTTP_PORT", "8080"}}).public_url,
+            "http://127.0.0.1:8080")
+      << "API.md's default";
 }
 
 TEST(Settings, MailSettingsThatWouldBreakAHeaderOrAnEnvelopeAreRefused) {

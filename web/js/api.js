@@ -5,12 +5,13 @@ const BASE = '/api/v1';
 
 /** An API or network failure, already turned into words. */
 export class ApiError extends Error {
-  constructor(status, code, detail) {
+  constructor(status, code, detail, problem = {}) {
     super(detail);
     this.name = 'ApiError';
     this.status = status; // 0 for a network failure
     this.code = code;
     this.detail = detail;
+    this.problem = problem; // the whole problem+json body, for extension members
   }
 }
 
@@ -65,12 +66,12 @@ async function readBody(response) {
 }
 
 /**
- * Sends one request. `token` adds the Bearer header; `body` is sent as JSON;
- * `headers` adds more (e.g. Idempotency-Key). Resolves with the parsed JSON body of a
- * 2xx answer, or rejects with an ApiError.
+ * Sends one request and answers the raw 2xx Response, or rejects with an ApiError made
+ * from the problem+json body. `token` adds the Bearer header; `body` is sent as JSON;
+ * `headers` adds more (e.g. Idempotency-Key).
  */
-export async function request(method, path, { token, body, headers = {}, signal } = {}) {
-  const init = { method, headers: { Accept: 'application/json', ...headers }, signal };
+async function send(method, path, { token, body, headers = {}, signal, accept = '*/*' } = {}) {
+  const init = { method, headers: { Accept: accept, ...headers }, signal };
   if (token) init.headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
@@ -85,16 +86,40 @@ export async function request(method, path, { token, body, headers = {}, signal 
     throw new ApiError(0, 'network', fallbackMessage(0));
   }
   learnClock(response);
+  if (response.ok) return response;
 
   const data = await readBody(response);
-  if (response.ok) return data;
-
   const problem = data && typeof data === 'object' ? data : {};
   const detail = typeof problem.detail === 'string' && problem.detail.trim()
     ? problem.detail.trim()
     : fallbackMessage(response.status);
   const code = typeof problem.code === 'string' ? problem.code : `http_${response.status}`;
-  throw new ApiError(response.status, code, detail);
+  throw new ApiError(response.status, code, detail, problem);
+}
+
+/**
+ * Sends one request (options as for send). Resolves with the parsed JSON body of a 2xx
+ * answer, or rejects with an ApiError.
+ */
+export async function request(method, path, options = {}) {
+  const response = await send(method, path, { ...options, accept: 'application/json' });
+  return readBody(response);
+}
+
+/**
+ * Resolves with the body of a 2xx answer as a Blob (an image the page shows through an
+ * object URL: an <img src> could not send the Bearer header), or rejects with an ApiError.
+ */
+export async function requestBlob(path, { token, accept = '*/*', signal } = {}) {
+  // Errors still come as problem+json, so the ApiError keeps its words.
+  const response = await send('GET', path,
+    { token, signal, accept: `${accept}, application/problem+json;q=0.5` });
+  try {
+    return await response.blob();
+  } catch (err) {
+    if (err && err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'network', fallbackMessage(0));
+  }
 }
 
 // The endpoints the page uses, named after what they do.
@@ -115,6 +140,9 @@ export const api = {
     }),
   bookings: (token) => request('GET', '/bookings', { token }),
   cancelBooking: (bookingId, token) => request('DELETE', `/bookings/${bookingId}`, { token }),
+  ticketPng: (bookingId, token) =>
+    requestBlob(`/bookings/${bookingId}/ticket.png`, { token, accept: 'image/png' }),
+  checkIn: (code, token) => request('POST', '/checkin', { token, body: { code } }),
 };
 
 /** A fresh idempotency key; falls back to getRandomValues outside secure contexts. */

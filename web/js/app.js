@@ -2,13 +2,16 @@
 // rendering. Network details live in api.js, the seat grid in seatmap.js.
 
 import { api, ApiError, newIdempotencyKey, serverNow } from './api.js';
+import { bookingTicket, showsTicket } from './booking_ticket.js';
 import { formatRemaining, remainingMs, startTicker } from './countdown.js';
 import { formatShowTime, listNames, plural } from './format.js';
 import { withBusyButton } from './forms.js';
 import { formatMoney } from './money.js';
 import { SeatMap, seatState } from './seatmap.js';
 import { clearSession, loadSession, saveSession } from './session.js';
+import { signInWithForm } from './sign_in.js';
 import { statusRegion } from './status.js';
+import { TicketImages } from './ticket_images.js';
 
 const POLL_MS = 3000;
 const PASSWORD_MIN_BYTES = 8;
@@ -59,6 +62,7 @@ const state = {
 };
 
 const seatMap = new SeatMap(el.seatMap, (seat) => toggleSeat(seat));
+const ticketImages = new TicketImages((bookingId) => api.ticketPng(bookingId, state.session.token));
 
 // ---------------------------------------------------------------- status messages
 
@@ -94,6 +98,7 @@ function endSession(message) {
   state.pending.clear();
   state.checkout = null;
   state.bookings = [];
+  ticketImages.clear();
   seatMap.clear();
   render(); // nothing of this person stays on the page for the next one
   renderBookings();
@@ -117,19 +122,10 @@ async function enterApp(session, welcome) {
 }
 
 async function signIn(form) {
-  const email = String(form.get('email') || '').trim();
-  const password = String(form.get('password') || '');
-  if (!email || !password) {
-    say('Enter your e-mail and password to sign in.', 'error');
-    return;
-  }
-  try {
-    const login = await api.login(email, password);
-    el.signInForm.reset();
-    await enterApp(saveSession(login), `Welcome back, ${login.user.name}.`);
-  } catch (err) {
-    report(err, 'Could not sign in:');
-  }
+  const signedIn = await signInWithForm(form, say);
+  if (!signedIn) return;
+  el.signInForm.reset();
+  await enterApp(saveSession(signedIn.login), `Welcome back, ${signedIn.login.user.name}.`);
 }
 
 async function register(form) {
@@ -427,9 +423,10 @@ async function cancelBooking(booking, button) {
 
 function renderBookings() {
   el.bookingsEmpty.hidden = state.bookings.length > 0;
+  ticketImages.keepOnly(state.bookings.filter(showsTicket).map((b) => b.booking_id));
   el.bookings.replaceChildren(...state.bookings.map((b) => {
     const li = document.createElement('li');
-    li.className = `booking booking-${String(b.status).toLowerCase()}`;
+    li.className = `booking booking-${String(b.status).toLowerCase()}${b.checked_in_at ? ' booking-used' : ''}`;
     li.dataset.bookingId = String(b.booking_id);
 
     const title = document.createElement('p');
@@ -438,7 +435,8 @@ function renderBookings() {
     strong.textContent = b.movie_title;
     const badge = document.createElement('span');
     badge.className = 'badge';
-    badge.textContent = b.status === 'CONFIRMED' ? 'Confirmed' : 'Cancelled';
+    badge.textContent = b.status !== 'CONFIRMED' ? 'Cancelled'
+      : b.checked_in_at ? 'Checked in' : 'Confirmed';
     title.append(strong, ' ', badge);
 
     const detail = document.createElement('p');
@@ -449,8 +447,11 @@ function renderBookings() {
       `${seatNames.length === 1 ? 'Seat' : 'Seats'} ${listNames(seatNames)}`, total,
       `Booking ${b.booking_id}`].filter(Boolean).join(' · ');
     li.append(title, detail);
+    const ticket = bookingTicket(b, ticketImages);
+    if (ticket) li.append(ticket);
 
-    if (b.status === 'CONFIRMED' && Date.parse(b.time) > serverNow()) {
+    // A ticket used at the door cannot be cancelled any more (the server says 409 too).
+    if (b.status === 'CONFIRMED' && !b.checked_in_at && Date.parse(b.time) > serverNow()) {
       const cancel = document.createElement('button');
       cancel.type = 'button';
       cancel.className = 'secondary';

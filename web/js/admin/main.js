@@ -2,9 +2,10 @@
 // (a new movie or theatre appears in the show form at once, every change reloads the
 // audit trail). Each section lives in its own module.
 
-import { api, ApiError } from '../api.js';
+import { ApiError } from '../api.js';
 import { flagField, withBusyButton } from '../forms.js';
 import { clearSession, loadSession, saveSession } from '../session.js';
+import { signInWithForm } from '../sign_in.js';
 import { statusRegion } from '../status.js';
 import { adminApi } from './admin_api.js';
 import { createAudit } from './audit.js';
@@ -132,19 +133,9 @@ async function enterAdmin(s, welcome) {
 }
 
 async function signIn(form) {
-  const email = String(form.get('email') || '').trim();
-  const password = String(form.get('password') || '');
-  if (!email || !password) {
-    say('Enter your e-mail and password to sign in.', 'error');
-    return;
-  }
-  let login;
-  try {
-    login = await api.login(email, password);
-  } catch (err) {
-    report(err, 'Could not sign in:');
-    return;
-  }
+  const signedIn = await signInWithForm(form, say);
+  if (!signedIn) return;
+  const { login, email } = signedIn;
   el.signInForm.reset();
   // The login answer names the user; the e-mail is kept for the "not an admin" message.
   const s = saveSession({ ...login, user: { email, ...login.user } });
