@@ -59,6 +59,8 @@ class OwnPool {
       setenv("FCGI_SOCKET", socket_.c_str(), 1);
       setenv("WORKERS", std::to_string(kWorkers).c_str(), 1);
       setenv("BCRYPT_COST", "4", 1);
+      // The stack's own mailer sends the stack's mail; this pool's children are its workers.
+      setenv("MAILER", "0", 1);
       unsetenv("SEATD_CONFIG");
       std::freopen(log_.c_str(), "a", stderr);
       std::freopen("/dev/null", "r", stdin);

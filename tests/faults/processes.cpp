@@ -214,6 +214,14 @@ bool ResetPeakMemory(pid_t pid) {
   return static_cast<bool>(out);
 }
 
+std::vector<pid_t> Pool::Workers() const {
+  std::vector<pid_t> serving;
+  for (pid_t pid : LiveChildren(master)) {
+    if (ReadFile("/proc/" + std::to_string(pid) + "/comm") == "seatd\n") serving.push_back(pid);
+  }
+  return serving;
+}
+
 bool Pool::WaitFull(Millis limit) const {
   return PollUntil(limit, [this] { return Workers().size() == workers; });
 }

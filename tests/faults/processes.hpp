@@ -49,7 +49,9 @@ struct Pool {
   pid_t master = 0;
   std::size_t workers = 0;
 
-  std::vector<pid_t> Workers() const { return LiveChildren(master); }
+  // The live children that serve requests: named seatd. The main pool's mailer (with
+  // SMTP_URL set) is its child too, but named seatd-mailer, and no worker.
+  std::vector<pid_t> Workers() const;
   // Polls until the master has its full count of workers again; false after `limit`.
   bool WaitFull(Millis limit) const;
 };
