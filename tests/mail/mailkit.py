@@ -388,6 +388,17 @@ def wait_for(what, timeout, probe, interval=0.1):
         time.sleep(interval)
 
 
+def poll(timeout, probe, done, interval=0.1):
+    """Polls probe() until done(value) or the deadline; returns the last value either way,
+    for the caller's assertions to describe."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if done(value) or time.monotonic() >= deadline:
+            return value
+        time.sleep(interval)
+
+
 # ---- tickets ----------------------------------------------------------------------------
 
 def decode_qr(png):
