@@ -32,6 +32,12 @@ constexpr auto kMaxBackoff = std::chrono::milliseconds(500);
 // Workers still busy this long after SIGTERM are killed.
 constexpr auto kDrainDeadline = std::chrono::seconds(20);
 
+// The wait before replacing a process that lived `lived` after the previous wait `last`:
+// none for one that had run a while, else doubled within [kMinBackoff, kMaxBackoff].
+std::chrono::milliseconds next_backoff(Clock::duration lived, std::chrono::milliseconds last) {
+  return lived >= kYoungDeath ? kNoBackoff : std::min(kMaxBackoff, std::max(kMinBackoff, last * 2));
+}
+
 class Master {
  public:
   Master(const Settings& settings, int listen_fd)
@@ -104,9 +110,7 @@ class Master {
     auto now = Clock::now();
     bool on_purpose = mailer_retiring_;
     mailer_retiring_ = false;
-    mailer_backoff_ = on_purpose || now - mailer_born_ >= kYoungDeath
-                          ? kNoBackoff
-                          : std::min(kMaxBackoff, std::max(kMinBackoff, mailer_backoff_ * 2));
+    mailer_backoff_ = on_purpose ? kNoBackoff : next_backoff(now - mailer_born_, mailer_backoff_);
     next_mailer_ = now + mailer_backoff_;
     if (on_purpose) return;
     std::fprintf(stderr, "event=mailer_died status=%d signal=%d respawn_in_ms=%lld\n",
@@ -131,9 +135,7 @@ class Master {
       if (pid == reloading_pid_) reloading_pid_ = 0;
       if (on_purpose) continue;
       auto now = Clock::now();
-      backoff_ = now - born < kYoungDeath
-                     ? std::min(kMaxBackoff, std::max(kMinBackoff, backoff_ * 2))
-                     : kNoBackoff;
+      backoff_ = next_backoff(now - born, backoff_);
       // A replacement already due keeps its time; it takes this one along.
       next_respawn_ = missing_ == 0 ? now + backoff_ : std::min(next_respawn_, now + backoff_);
       missing_ += 1;

@@ -6,6 +6,7 @@
 
 #include "bookings/idempotency.hpp"
 #include "db/error.hpp"
+#include "handlers/catalogue_json.hpp"
 #include "handlers/handlers.hpp"
 #include "http/json.hpp"
 
@@ -113,11 +114,7 @@ Response handle_list_bookings(Context& ctx, const Request& request, const RouteP
   int64_t user_id = ctx.authenticate(request);
   json_t* list = json_array();
   for (const Booking& b : list_bookings(ctx.db, user_id)) {
-    json_t* seats = json_array();
-    for (const BookingSeat& s : b.seats) {
-      json_array_append_new(seats, json_pack("{s:I, s:o}", "id", static_cast<json_int_t>(s.id),
-                                             "name", json_str(s.name)));
-    }
+    json_t* seats = booking_seats_json(b.seats);
     json_array_append_new(
         list, json_pack("{s:I, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:o}",
                         "booking_id", static_cast<json_int_t>(b.id), "status", json_str(b.status),

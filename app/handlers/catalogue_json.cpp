@@ -22,4 +22,13 @@ json_t* show_json(const Showing& s, const std::string& currency) {
       s.cancelled ? "CANCELLED" : "ON_SALE");
 }
 
+json_t* booking_seats_json(const std::vector<BookingSeat>& seats) {
+  json_t* list = json_array();
+  for (const BookingSeat& s : seats) {
+    json_array_append_new(list, json_pack("{s:I, s:o}", "id", static_cast<json_int_t>(s.id), "name",
+                                          json_str(s.name)));
+  }
+  return list;
+}
+
 }  // namespace seats

@@ -1,3 +1,4 @@
+#include "handlers/catalogue_json.hpp"
 #include "handlers/handlers.hpp"
 #include "http/json.hpp"
 #include "tickets/checkin.hpp"
@@ -20,11 +21,7 @@ Response handle_checkin(Context& ctx, const Request& request, const RouteParams&
   int64_t staff = ctx.require_role(request, Role::Staff);
   JsonBody body = JsonBody::parse(request.body);
   CheckIn admitted = check_in(ctx.db, staff, body.string("code"));
-  json_t* seats = json_array();
-  for (const BookingSeat& s : admitted.seats) {
-    json_array_append_new(seats, json_pack("{s:I, s:o}", "id", static_cast<json_int_t>(s.id),
-                                           "name", json_str(s.name)));
-  }
+  json_t* seats = booking_seats_json(admitted.seats);
   return json_response(
       200, json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "booking_id",
                      static_cast<json_int_t>(admitted.booking_id), "show_id",

@@ -96,8 +96,7 @@ class Mailer {
 
   // Sleeps up to `nanos`; true when a stop signal came meanwhile.
   bool wait_for_stop(long nanos) {
-    timespec wait{0, nanos};
-    if (nanos >= 1'000'000'000) wait = {nanos / 1'000'000'000, nanos % 1'000'000'000};
+    timespec wait{nanos / 1'000'000'000, nanos % 1'000'000'000};
     return sigtimedwait(&stop_signals_, nullptr, &wait) > 0;
   }
 
