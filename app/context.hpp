@@ -7,6 +7,7 @@
 #include "auth/token.hpp"
 #include "catalogue/show_versions.hpp"
 #include "db/connection.hpp"
+#include "events/publisher.hpp"
 #include "handlers/seat_map_view.hpp"
 #include "handlers/seat_refusals.hpp"
 #include "http/request.hpp"
@@ -29,7 +30,8 @@ class Context {
         tokens(config.jwt_secret, config.token_ttl_seconds),
         login_throttle(config.login_failures),
         seat_maps(show_versions, std::chrono::milliseconds(config.seat_map_cache_ms)),
-        refusals(show_versions, std::chrono::milliseconds(config.seat_map_cache_ms)) {}
+        refusals(show_versions, std::chrono::milliseconds(config.seat_map_cache_ms)),
+        events(config.events_socket) {}
 
   // The caller's user id. 401 unless the bearer token is valid and its user still exists.
   int64_t authenticate(const Request& request);
@@ -54,6 +56,10 @@ class Context {
   LoginThrottle login_throttle;
   SeatMapView seat_maps;
   SeatRefusals refusals;
+  // Seat events go out after COMMIT and before the answer: by the time a client has the
+  // answer to its change, every subscriber's nginx has the event (and one client's changes
+  // reach subscribers in the order it made them).
+  EventPublisher events;
 };
 
 }  // namespace seats

@@ -37,6 +37,9 @@ const char* const kKnownNames[] = {
     "MAIL_FROM",
     "PUBLIC_URL",
     "MAILER",
+    "QUEUE_OPENS_BEFORE",
+    "ADMISSION_SECONDS",
+    "EVENTS_SOCKET",
     "HTTP_PORT",
 };
 
@@ -168,6 +171,10 @@ Settings parse_settings(const std::map<std::string, std::string>& values) {
     s.public_url = "http://127.0.0.1:" + std::to_string(http_port);
   }
   s.mailer = parse_int(values, "MAILER", 1, 0, 1) == 1;
+  s.queue_opens_before_seconds =
+      parse_int(values, "QUEUE_OPENS_BEFORE", s.queue_opens_before_seconds, 0, 30 * 86400);
+  s.admission_seconds = parse_int(values, "ADMISSION_SECONDS", s.admission_seconds, 1, 86400);
+  s.events_socket = get(values, "EVENTS_SOCKET", s.events_socket);
 
   // A short HS256 key can be brute-forced offline from any token we hand out.
   if (s.jwt_secret.size() < kMinSecretBytes) {

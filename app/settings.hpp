@@ -52,6 +52,13 @@ struct Settings {
   // Whether this pool's master runs the mailer (with smtp_url set). One per host is
   // enough; a second pool on the host (the login pool) runs none.
   bool mailer = true;
+  // The waiting room (API.md Part 2, "On-sale"): how long before a show's on-sale time its
+  // queue opens, and how long an admitted caller may hold seats.
+  int queue_opens_before_seconds = 900;
+  int admission_seconds = 900;
+  // nchan's publisher socket in this host's nginx (conf/nginx/seats.conf.in); empty: no
+  // seat events are published (the page then relies on its polling).
+  std::string events_socket;
 };
 
 // Thrown with a message that names the offending variable.

@@ -158,7 +158,7 @@ std::vector<Booking> list_bookings(Connection& db, int64_t user_id) {
   return bookings;
 }
 
-int64_t cancel_booking(Connection& db, int64_t user_id, int64_t booking_id, Mail mail) {
+CancelledBooking cancel_booking(Connection& db, int64_t user_id, int64_t booking_id, Mail mail) {
   return with_retry(db, [&] {
     Transaction tx(db);
     Statement& booking = db.statement(kLockBooking);
@@ -179,13 +179,16 @@ int64_t cancel_booking(Connection& db, int64_t user_id, int64_t booking_id, Mail
     if (show.flag(0)) {
       throw ApiError(Err::BookingNotCancellable, "This show has already started");
     }
-    db.statement(kLockBookingSeats).run({booking_id});
+    CancelledBooking result{show_id, {}};
+    Statement& seats = db.statement(kLockBookingSeats);
+    seats.run({booking_id});
+    while (seats.next()) result.seat_ids.push_back(seats.int64(0));
     db.statement(kFreeBookingSeats).run({booking_id});
     db.statement(kUnsellBookingSeats).run({booking_id});
     db.statement(kCancelBooking).run({booking_id});
     if (mail == Mail::On) enqueue_mail(db, booking_id, MailKind::Cancellation);
     tx.commit();
-    return show_id;
+    return result;
   });
 }
 

@@ -58,7 +58,11 @@ std::vector<Booking> list_bookings(Connection& db, int64_t user_id);
 // Cancels one of the caller's bookings before its show starts; its seats become
 // AVAILABLE (and, with Mail::On, its cancellation mail is written in the same transaction).
 // booking_not_found for another user's booking, booking_not_cancellable after the start,
-// once checked in, or when already cancelled. Returns the booking's show.
-int64_t cancel_booking(Connection& db, int64_t user_id, int64_t booking_id, Mail mail);
+// once checked in, or when already cancelled.
+struct CancelledBooking {
+  int64_t show_id;
+  std::vector<int64_t> seat_ids;  // now AVAILABLE
+};
+CancelledBooking cancel_booking(Connection& db, int64_t user_id, int64_t booking_id, Mail mail);
 
 }  // namespace seats

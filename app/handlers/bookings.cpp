@@ -6,6 +6,7 @@
 
 #include "bookings/idempotency.hpp"
 #include "db/error.hpp"
+#include "events/seat_events.hpp"
 #include "handlers/catalogue_json.hpp"
 #include "handlers/handlers.hpp"
 #include "http/json.hpp"
@@ -67,6 +68,7 @@ Response handle_create_booking(Context& ctx, const Request& request, const Route
     NewBooking created = create_booking(ctx.db, user_id, booking.show_id, booking.seat_ids,
                                         mail_setting(ctx.settings), {});
     ctx.seat_maps.changed(created.show_id);
+    ctx.events.publish(created.show_id, seats_event(created.seat_ids, "SOLD"));
     return json_response(201, booking_json(created, ctx.settings));
   }
 
@@ -82,9 +84,11 @@ Response handle_create_booking(Context& ctx, const Request& request, const Route
   const IdempotencyClaim& claim = std::get<IdempotencyClaim>(claimed);
   try {
     Json answer;
+    std::vector<int64_t> sold;
     create_booking(ctx.db, user_id, booking.show_id, booking.seat_ids, mail_setting(ctx.settings),
                    [&](const NewBooking& created) {
                      answer.reset(booking_json(created, ctx.settings));
+                     sold = created.seat_ids;
                      // A claim taken over while this request ran (it counted as abandoned)
                      // belongs to another request now: this booking must not commit
                      // without its answer, so it rolls back.
@@ -94,6 +98,7 @@ Response handle_create_booking(Context& ctx, const Request& request, const Route
                      }
                    });
     ctx.seat_maps.changed(booking.show_id);
+    ctx.events.publish(booking.show_id, seats_event(sold, "SOLD"));
     return json_response(201, answer.release());
   } catch (const ApiError& e) {
     if (e.code() == Err::Unavailable) {
@@ -131,7 +136,10 @@ Response handle_list_bookings(Context& ctx, const Request& request, const RouteP
 
 Response handle_cancel_booking(Context& ctx, const Request& request, const RouteParams& params) {
   int64_t user_id = ctx.authenticate(request);
-  ctx.seat_maps.changed(cancel_booking(ctx.db, user_id, params.id, mail_setting(ctx.settings)));
+  CancelledBooking cancelled =
+      cancel_booking(ctx.db, user_id, params.id, mail_setting(ctx.settings));
+  ctx.seat_maps.changed(cancelled.show_id);
+  ctx.events.publish(cancelled.show_id, seats_event(cancelled.seat_ids, "AVAILABLE"));
   return json_response(200, json_pack("{s:I, s:s}", "booking_id",
                                       static_cast<json_int_t>(params.id), "status", "CANCELLED"));
 }

@@ -29,6 +29,9 @@ Response handle_list_bookings(Context&, const Request&, const RouteParams&);
 Response handle_cancel_booking(Context&, const Request&, const RouteParams&);
 Response handle_ticket_png(Context&, const Request&, const RouteParams&);
 Response handle_checkin(Context&, const Request&, const RouteParams&);
+Response handle_join_queue(Context&, const Request&, const RouteParams&);
+Response handle_queue_place(Context&, const Request&, const RouteParams&);
+Response handle_event_subscription(Context&, const Request&, const RouteParams&);
 
 // The whole API on one screen.
 Router make_router();

@@ -1,3 +1,4 @@
+#include "events/seat_events.hpp"
 #include "handlers/handlers.hpp"
 #include "handlers/seat_refusals.hpp"
 #include "http/json.hpp"
@@ -47,9 +48,10 @@ auto remembering_refusals(Context& ctx, int64_t seat_id, Body&& run) {
 
 Response release(Context& ctx, int64_t user_id, int64_t seat_id) {
   refuse_if_known(ctx, LockAction::Release, user_id, seat_id);
-  int64_t show_id = remembering_refusals(
+  Release freed = remembering_refusals(
       ctx, seat_id, [&](SeatSeen* seen) { return release_seat(ctx.db, user_id, seat_id, seen); });
-  ctx.seat_maps.changed(show_id);
+  ctx.seat_maps.changed(freed.show_id);
+  if (freed.freed) ctx.events.publish(freed.show_id, seats_event({{seat_id, "AVAILABLE", {}}}));
   return released(seat_id);
 }
 
@@ -74,6 +76,9 @@ Response handle_lock_seat(Context& ctx, const Request& request, const RouteParam
     return lock_seat(ctx.db, ctx.settings, user_id, params.id, seen);
   });
   ctx.seat_maps.changed(hold.show_id);
+  if (hold.taken) {
+    ctx.events.publish(hold.show_id, seats_event({{hold.seat_id, "LOCKED", hold.expires_at}}));
+  }
   return json_response(200, json_pack("{s:s, s:I, s:I, s:o}", "message", "Locked", "seat_id",
                                       static_cast<json_int_t>(hold.seat_id), "show_id",
                                       static_cast<json_int_t>(hold.show_id), "expires_at",

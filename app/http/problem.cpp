@@ -24,6 +24,8 @@ ProblemShape problem_shape(Err code) {
       return {404, "Not Found", "theatre_not_found"};
     case Err::TicketNotFound:
       return {404, "Not Found", "ticket_not_found"};
+    case Err::NotInQueue:
+      return {404, "Not Found", "not_in_queue"};
     case Err::MethodNotAllowed:
       return {405, "Method Not Allowed", "method_not_allowed"};
     case Err::SeatUnavailable:
@@ -48,6 +50,10 @@ ProblemShape problem_shape(Err code) {
       return {409, "Conflict", "show_overlaps"};
     case Err::NotOnSale:
       return {409, "Conflict", "not_on_sale"};
+    case Err::QueueNotOpen:
+      return {409, "Conflict", "queue_not_open"};
+    case Err::NotAdmitted:
+      return {409, "Conflict", "not_admitted"};
     case Err::AlreadyCheckedIn:
       return {409, "Conflict", "already_checked_in"};
     case Err::BookingNotValid:

@@ -3,6 +3,8 @@
 #include "db/transaction.hpp"
 #include "http/problem.hpp"
 #include "http/rfc3339.hpp"
+#include "queue/admission.hpp"
+#include "queue/waiting_room.hpp"
 #include "seats/expiry.hpp"
 #include "users/accounts.hpp"
 
@@ -34,13 +36,15 @@ constexpr const char* kLockUser = "SELECT id FROM users WHERE id = ? FOR UPDATE"
 // latest committed rows, read after the row lock is granted (they lock nothing, so holds
 // on one show never queue on the show's row), and no new hold of the caller's can commit
 // meanwhile, since those queue on the user row we hold. A cancellation locks every seat
-// of its show, so it either waits for this hold (and drops it) or this read sees it.
+// of its show, so it either waits for this hold (and drops it) or this read sees it. On a
+// show with a waiting room, the caller's admission is read the same way (their queue entry
+// changes only when the queue is sealed, and that happens before any admission).
 constexpr const char* kLockSeat =
     "SELECT seat.show_id, seat.status = 'SOLD', " SEATS_LIVE_HOLD
     ", seat.user_id, seat.hold_expires_at, NOW(6) + INTERVAL ? SECOND, " SEATS_SHOW_STARTS_IN
     ", (SELECT COUNT(*) FROM show_seats mine "
     "   WHERE mine.user_id = ? AND mine.show_id = seat.show_id AND " SEATS_LIVE_HOLD
-    "), " SEATS_HOLD_TIME_LEFT ", " SEATS_SHOW_SALE_STATE
+    "), " SEATS_HOLD_TIME_LEFT ", " SEATS_SHOW_SALE_STATE ", " SEATS_ADMISSION
     " FROM show_seats seat WHERE seat.id = ? FOR UPDATE";
 
 constexpr const char* kTakeSeat =
@@ -68,49 +72,64 @@ void refuse_taken_seat(bool releasing, bool sold) {
 
 Hold lock_seat(Connection& db, const Settings& settings, int64_t user_id, int64_t seat_id,
                SeatSeen* seen) {
-  return with_retry(db, [&] {
-    Transaction tx(db);
-    Statement& user = db.statement(kLockUser);
-    user.run({user_id});
-    if (!user.next()) throw ApiError(Err::Unauthorized, "The token's user no longer exists");
+  // Once at most: the caller joined before the sale and nobody has sealed the queue since.
+  int64_t unsealed_show = 0;
+  for (;;) {
+    std::optional<Hold> hold = with_retry(db, [&]() -> std::optional<Hold> {
+      Transaction tx(db);
+      Statement& user = db.statement(kLockUser);
+      user.run({user_id});
+      if (!user.next()) throw ApiError(Err::Unauthorized, "The token's user no longer exists");
 
-    Statement& seat = db.statement(kLockSeat);
-    seat.run({int64_t{settings.hold_seconds}, user_id, seat_id});
-    if (!seat.next()) throw ApiError(Err::SeatNotFound, "No seat has this id");
-    int64_t show_id = seat.int64(0);
-    bool sold = seat.flag(1);
-    bool held = seat.flag(2);
-    int64_t holder = seat.is_null(3) ? 0 : seat.int64(3);  // 0: that user is gone
-    bool held_by_me = held && holder == user_id;
-    std::string current_deadline = seat.text(4);
-    std::string new_deadline = seat.text(5);
-    int64_t starts_in_us = seat.int64(6);
-    bool show_started = starts_in_us <= 0;
-    int64_t my_live_holds = seat.int64(7);
-    bool cancelled = seat.is_null(9);
-    std::string on_sale_at = seat.text(9);  // "" once on sale
-    if (seen) *seen = {show_id, sold, held, holder, held ? seat.int64(8) : 0, starts_in_us};
+      Statement& seat = db.statement(kLockSeat);
+      seat.run({int64_t{settings.hold_seconds}, user_id, int64_t{settings.admission_seconds},
+                user_id, seat_id});
+      if (!seat.next()) throw ApiError(Err::SeatNotFound, "No seat has this id");
+      int64_t show_id = seat.int64(0);
+      bool sold = seat.flag(1);
+      bool held = seat.flag(2);
+      int64_t holder = seat.is_null(3) ? 0 : seat.int64(3);  // 0: that user is gone
+      bool held_by_me = held && holder == user_id;
+      std::string current_deadline = seat.text(4);
+      std::string new_deadline = seat.text(5);
+      int64_t starts_in_us = seat.int64(6);
+      bool show_started = starts_in_us <= 0;
+      int64_t my_live_holds = seat.int64(7);
+      bool cancelled = seat.is_null(9);
+      std::string on_sale_at = seat.text(9);                           // "" once on sale
+      std::string admission = seat.is_null(10) ? "A" : seat.text(10);  // no queue: admitted
+      if (seen) *seen = {show_id, sold, held, holder, held ? seat.int64(8) : 0, starts_in_us};
 
-    if (cancelled) throw ApiError(Err::ShowCancelled, "This show has been cancelled");
-    if (show_started) throw ApiError(Err::ShowStarted, "This show has already started");
-    if (!on_sale_at.empty()) {
-      throw ApiError(Err::NotOnSale, "This show goes on sale at " + rfc3339(on_sale_at));
-    }
-    if (held_by_me) return Hold{seat_id, show_id, current_deadline};
-    if (sold || held) refuse_taken_seat(/*releasing=*/false, sold);
-    if (my_live_holds >= settings.max_holds_per_show) {
-      throw ApiError(Err::HoldLimitReached, "You already hold " +
-                                                std::to_string(settings.max_holds_per_show) +
-                                                " seats for this show");
-    }
+      if (cancelled) throw ApiError(Err::ShowCancelled, "This show has been cancelled");
+      if (show_started) throw ApiError(Err::ShowStarted, "This show has already started");
+      if (!on_sale_at.empty()) {
+        throw ApiError(Err::NotOnSale, "This show goes on sale at " + rfc3339(on_sale_at));
+      }
+      if (admission == "U" && unsealed_show == 0) {
+        unsealed_show = show_id;
+        return std::nullopt;  // rolled back; sealed below, then asked again
+      }
+      if (admission != "A") {
+        throw ApiError(Err::NotAdmitted, not_admitted_detail(db, settings, user_id, show_id));
+      }
+      if (held_by_me) return Hold{seat_id, show_id, current_deadline, false};
+      if (sold || held) refuse_taken_seat(/*releasing=*/false, sold);
+      if (my_live_holds >= settings.max_holds_per_show) {
+        throw ApiError(Err::HoldLimitReached, "You already hold " +
+                                                  std::to_string(settings.max_holds_per_show) +
+                                                  " seats for this show");
+      }
 
-    db.statement(kTakeSeat).run({user_id, new_deadline, seat_id});
-    tx.commit();
-    return Hold{seat_id, show_id, new_deadline};
-  });
+      db.statement(kTakeSeat).run({user_id, new_deadline, seat_id});
+      tx.commit();
+      return Hold{seat_id, show_id, new_deadline, true};
+    });
+    if (hold) return *hold;
+    seal_queue(db, unsealed_show);
+  }
 }
 
-int64_t release_seat(Connection& db, int64_t user_id, int64_t seat_id, SeatSeen* seen) {
+Release release_seat(Connection& db, int64_t user_id, int64_t seat_id, SeatSeen* seen) {
   return with_retry(db, [&] {
     Transaction tx(db);
     Statement& seat = db.statement(kLockSeatForRelease);
@@ -133,9 +152,10 @@ int64_t release_seat(Connection& db, int64_t user_id, int64_t seat_id, SeatSeen*
     if (sold || (held && !mine)) refuse_taken_seat(/*releasing=*/true, sold);
     // Our own hold, live or lapsed, or a lapsed hold of someone else: free it now rather
     // than leave a stale row for the next reader.
-    if (mine || !held) db.statement(kFreeSeat).run({seat_id});
+    bool freed = false;
+    if (mine || !held) freed = db.statement(kFreeSeat).run({seat_id}).affected_rows() > 0;
     tx.commit();
-    return show_id;
+    return Release{show_id, freed};
   });
 }
 

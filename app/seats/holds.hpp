@@ -12,6 +12,12 @@ struct Hold {
   int64_t seat_id;
   int64_t show_id;
   std::string expires_at;  // UTC, as the database gives it
+  bool taken;              // false: the caller already held it (nothing changed)
+};
+
+struct Release {
+  int64_t show_id;
+  bool freed;  // false: it was free already (nothing changed)
 };
 
 // What a hold or release found on the seat's row while it held the row lock: for the
@@ -32,14 +38,14 @@ struct SeatSeen {
 
 // Gives `user_id` a hold on the seat, or returns the hold they already have (same
 // deadline: a retry is safe and a hold cannot be stretched). Fails with seat_not_found,
-// show_started, seat_unavailable or hold_limit_reached. Fills `seen` once the seat's row
+// show_cancelled, show_started, not_on_sale, not_admitted (a show with a waiting room),
+// seat_unavailable or hold_limit_reached. Fills `seen` once the seat's row
 // has been read.
 Hold lock_seat(Connection& db, const Settings& settings, int64_t user_id, int64_t seat_id,
                SeatSeen* seen = nullptr);
 
 // Frees the caller's hold on the seat. Already free (or lapsed) is fine; a seat SOLD or
-// held by someone else is not_lock_holder. Returns the seat's show. Fills `seen` once the
-// seat's row has been read.
-int64_t release_seat(Connection& db, int64_t user_id, int64_t seat_id, SeatSeen* seen = nullptr);
+// held by someone else is not_lock_holder. Fills `seen` once the seat's row has been read.
+Release release_seat(Connection& db, int64_t user_id, int64_t seat_id, SeatSeen* seen = nullptr);
 
 }  // namespace seats

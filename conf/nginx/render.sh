@@ -11,6 +11,7 @@
 #   SEATS_MAIN_UPSTREAM   e.g. unix:/path/run/seatd.sock or app:9000 (required)
 #   SEATS_LOGIN_UPSTREAM  e.g. unix:/path/run/seatd-login.sock or app-login:9000 (required)
 #   SEATS_ACCESS_LOG (required)
+#   SEATS_EVENTS_SOCKET   path of the Unix socket seatd publishes seat events to (required)
 #   SEATS_PID_FILE, SEATS_TEMP_DIR, SEATS_ERROR_LOG (required, except with --site)
 #   SEATS_NGINX_USER      "user" directive value; empty: no directive
 #   SEATS_NGINX_WORKERS   worker_processes (default auto)
@@ -58,7 +59,7 @@ if [ "${1:-}" = --site ]; then
   SEATS_PID_FILE=unused SEATS_TEMP_DIR=unused SEATS_ERROR_LOG=unused
 fi
 for v in SEATS_CONF_OUT SEATS_LISTEN SEATS_WEB_ROOT SEATS_MAIN_UPSTREAM SEATS_LOGIN_UPSTREAM \
-  SEATS_PID_FILE SEATS_TEMP_DIR SEATS_ACCESS_LOG SEATS_ERROR_LOG; do
+  SEATS_PID_FILE SEATS_TEMP_DIR SEATS_ACCESS_LOG SEATS_ERROR_LOG SEATS_EVENTS_SOCKET; do
   need "$v"
 done
 
@@ -110,7 +111,7 @@ script=$(
     "LOGIN_KEEPALIVE=$login_keepalive" "MAIN_UPSTREAM=$SEATS_MAIN_UPSTREAM" \
     "LOGIN_UPSTREAM=$SEATS_LOGIN_UPSTREAM" "CONF_DIR=$SEATS_CONF_OUT" \
     "LISTEN=$SEATS_LISTEN" "WEB_ROOT=$SEATS_WEB_ROOT" "REQUEST_TIMEOUT=$request_timeout" \
-    "REAL_IP_FROM=$real_ip_from"; do
+    "REAL_IP_FROM=$real_ip_from" "EVENTS_SOCKET=$SEATS_EVENTS_SOCKET"; do
     printf 's|@%s@|%s|g;' "${pair%%=*}" "$(esc "${pair#*=}")"
   done
 )
