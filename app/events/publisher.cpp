@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 
 namespace seats {
@@ -38,7 +40,11 @@ bool EventPublisher::publish(int64_t show_id, const std::string& json) {
   curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, json.c_str());
   curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE, static_cast<long>(json.size()));
   error_[0] = '\0';
+  auto started = std::chrono::steady_clock::now();
   CURLcode rc = curl_easy_perform(curl_);
+  record(std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                               started)
+             .count());
   long status = 0;
   if (rc == CURLE_OK) curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
   // nchan answers 201 (channel made) or 202 (queued) to a message it took.
@@ -51,6 +57,17 @@ bool EventPublisher::publish(int64_t show_id, const std::string& json) {
                rc == CURLE_OK ? "unexpected status" : (error_[0] ? error_ : curl_easy_strerror(rc)),
                static_cast<unsigned long long>(failures_));
   return false;
+}
+
+void EventPublisher::record(int64_t micros) {
+  micros_[timed_++] = micros;
+  if (timed_ < micros_.size()) return;
+  timed_ = 0;
+  auto middle = micros_.begin() + static_cast<std::ptrdiff_t>(micros_.size() / 2);
+  std::nth_element(micros_.begin(), middle, micros_.end());
+  std::fprintf(stderr, "event=events_published pid=%d count=%zu median_us=%lld max_us=%lld\n",
+               getpid(), micros_.size(), static_cast<long long>(*middle),
+               static_cast<long long>(*std::max_element(micros_.begin(), micros_.end())));
 }
 
 }  // namespace seats

@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <array>
 #include <cstdint>
 #include <string>
 
@@ -27,12 +28,17 @@ class EventPublisher {
   bool publish(int64_t show_id, const std::string& json);
 
   static constexpr long kTimeoutMs = 250;
+  static constexpr std::size_t kSummaryEvery = 1000;
 
  private:
+  void record(int64_t micros);
+
   std::string socket_path_;
   CURL* curl_ = nullptr;
   char error_[CURL_ERROR_SIZE] = {};
   uint64_t failures_ = 0;
+  std::array<int64_t, kSummaryEvery> micros_{};
+  std::size_t timed_ = 0;
 };
 
 }  // namespace seats

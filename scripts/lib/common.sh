@@ -23,7 +23,7 @@ STACK_PACKAGES=(
   cmake make g++ pkg-config
   libfcgi-dev libcgicc-dev libmariadb-dev libjansson-dev libjwt-dev libcrypt-dev
   libgtest-dev libcurl4-openssl-dev libqrencode-dev libpng-dev
-  mariadb-server mariadb-client nginx curl jq uuid-runtime
+  mariadb-server mariadb-client nginx libnginx-mod-nchan curl jq uuid-runtime
 )
 
 # Prints those of the given Debian packages that are not fully installed (one dpkg-query
