@@ -127,5 +127,25 @@ TEST(Settings, MailSettingsThatWouldBreakAHeaderOrAnEnvelopeAreRefused) {
   EXPECT_NE(error_of({{"JWT_SECRET", kSecret}, {"MAILER", "2"}}).find("MAILER"), std::string::npos);
 }
 
+TEST(Settings, WaitingRoomHasTheContractDefaultsAndBounds) {
+  Settings s = parse_settings({{"JWT_SECRET", kSecret}});
+  EXPECT_EQ(s.queue_opens_before_seconds, 900);
+  EXPECT_EQ(s.admission_seconds, 900);
+  EXPECT_TRUE(s.events_socket.empty()) << "no socket: nothing is published";
+  Settings set = parse_settings({{"JWT_SECRET", kSecret},
+                                 {"QUEUE_OPENS_BEFORE", "0"},
+                                 {"ADMISSION_SECONDS", "6"},
+                                 {"EVENTS_SOCKET", "/run/seats-events/events.sock"}});
+  EXPECT_EQ(set.queue_opens_before_seconds, 0);
+  EXPECT_EQ(set.admission_seconds, 6);
+  EXPECT_EQ(set.events_socket, "/run/seats-events/events.sock");
+  EXPECT_NE(
+      error_of({{"JWT_SECRET", kSecret}, {"ADMISSION_SECONDS", "0"}}).find("ADMISSION_SECONDS"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of({{"JWT_SECRET", kSecret}, {"QUEUE_OPENS_BEFORE", "-1"}}).find("QUEUE_OPENS_BEFORE"),
+      std::string::npos);
+}
+
 }  // namespace
 }  // namespace seats
