@@ -143,10 +143,15 @@ std::optional<QueuePlace> join_early(Connection& db, int64_t user_id, int64_t sh
 // gives a newcomer the next position. join=false only seals.
 void join_late(Connection& db, int64_t user_id, int64_t show_id, bool join) {
   Transaction tx(db);
-  db.statement(kMakeQueue).run({show_id});
+  // The lock first and the row only when missing: INSERT IGNORE of an existing row takes a
+  // share lock, and two joiners each holding one and waiting for FOR UPDATE deadlock.
   Statement& queue = db.statement(kLockQueue);
   queue.run({show_id});
-  queue.next();
+  if (!queue.next()) {
+    db.statement(kMakeQueue).run({show_id});
+    queue.run({show_id});
+    queue.next();
+  }
   bool sealed = queue.flag(0);
   int64_t next_position = queue.int64(1);
   if (!sealed) seal_locked(db, show_id);
