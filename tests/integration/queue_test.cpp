@@ -263,33 +263,7 @@ TEST_F(Queue, AdmissionTimesFollowTheRateAndLastTheWindow) {
   }
 }
 
-TEST_F(Queue, ALockBeforeOnesAdmissionIsRefusedAndAfterItSucceeds) {
-  Placed();
-  const TimePoint now = db().now();
-  // The latest admission still ahead: the most time to see the refusal.
-  const Place p = Take([&](const Place& c) { return c.admit_at > now + kLead; },
-                       [](const Place& a, const Place& b) { return a.admit_at > b.admit_at; });
-  const User& u = user(p);
-  const std::int64_t seat = TakeSeat();
-
-  EXPECT_TRUE(IsPlace(GetPlace(client, u, show_id()), "WAITING"));
-  const Response early = Lock(client, u, seat);
-  EXPECT_TRUE(IsProblem(early, 409, "not_admitted"));
-  EXPECT_TRUE(DetailMentions(early, Str(p.position)));
-  EXPECT_TRUE(SeatIsFree(seat));
-  // One who never joined is not admitted either.
-  EXPECT_TRUE(IsProblem(Lock(client, sale().spare.at(1), seat), 409, "not_admitted"));
-  EXPECT_TRUE(SeatIsFree(seat));
-
-  WaitForDbTimePast(db(), p.admit_at);
-  EXPECT_TRUE(IsPlace(GetPlace(client, u, show_id()), "ADMITTED"));
-  EXPECT_TRUE(IsJson(Lock(client, u, seat), 200));
-  EXPECT_EQ(db().integer("SELECT COUNT(*) FROM show_seats WHERE status = 'LOCKED' AND id = " +
-                         Str(seat) + " AND user_id = " + Str(u.id)),
-            1);
-}
-
-TEST_F(Queue, AfterTheWindowCloses_LocksAreRefusedButHeldSeatsCanBeBookedOrReleased) {
+TEST_F(Queue, AfterTheWindowClosesLocksAreRefusedButHeldSeatsCanBeBookedOrReleased) {
   ASSERT_GE(settings().hold_seconds, 2) << "a hold must outlast the window's last second";
   Placed();
   const TimePoint now = db().now();
@@ -322,6 +296,32 @@ TEST_F(Queue, AfterTheWindowCloses_LocksAreRefusedButHeldSeatsCanBeBookedOrRelea
                          "s.id AND bs.sold = 1 JOIN bookings b ON b.id = bs.booking_id WHERE "
                          "s.status = 'SOLD' AND s.id = " +
                          Str(booked) + " AND b.user_id = " + Str(u.id)),
+            1);
+}
+
+TEST_F(Queue, ALockBeforeOnesAdmissionIsRefusedAndAfterItSucceeds) {
+  Placed();
+  const TimePoint now = db().now();
+  // The latest admission still ahead: the most time to see the refusal.
+  const Place p = Take([&](const Place& c) { return c.admit_at > now + kLead; },
+                       [](const Place& a, const Place& b) { return a.admit_at > b.admit_at; });
+  const User& u = user(p);
+  const std::int64_t seat = TakeSeat();
+
+  EXPECT_TRUE(IsPlace(GetPlace(client, u, show_id()), "WAITING"));
+  const Response early = Lock(client, u, seat);
+  EXPECT_TRUE(IsProblem(early, 409, "not_admitted"));
+  EXPECT_TRUE(DetailMentions(early, Str(p.position)));
+  EXPECT_TRUE(SeatIsFree(seat));
+  // One who never joined is not admitted either.
+  EXPECT_TRUE(IsProblem(Lock(client, sale().spare.at(1), seat), 409, "not_admitted"));
+  EXPECT_TRUE(SeatIsFree(seat));
+
+  WaitForDbTimePast(db(), p.admit_at);
+  EXPECT_TRUE(IsPlace(GetPlace(client, u, show_id()), "ADMITTED"));
+  EXPECT_TRUE(IsJson(Lock(client, u, seat), 200));
+  EXPECT_EQ(db().integer("SELECT COUNT(*) FROM show_seats WHERE status = 'LOCKED' AND id = " +
+                         Str(seat) + " AND user_id = " + Str(u.id)),
             1);
 }
 
