@@ -25,6 +25,12 @@ constexpr int kParallelJoins = 20;
 constexpr int kManyUsers = 30;
 constexpr int kRacers = 10;
 
+std::vector<std::int64_t> Positions(const std::vector<Response>& answers) {
+  std::vector<std::int64_t> out;
+  for (const Response& r : answers) out.push_back(r.json["position"].integer());
+  return out;
+}
+
 class QueueRace : public ApiTest {
  protected:
   void SetUp() override { admin = RegisterAdmin(db(), "queue.race.admin"); }
@@ -77,12 +83,23 @@ TEST_F(QueueRace, ManyUsersJoiningAtOnceGetPositionsWithoutGapsOrRepeats) {
   });
   const Tally tally = TallyOf(answers);
   ASSERT_EQ(tally.Count("200"), kManyUsers) << tally.Describe();
-  std::vector<std::int64_t> positions, one_to_n;
-  for (const Response& r : answers) positions.push_back(r.json["position"].integer());
-  for (int i = 1; i <= kManyUsers; ++i) one_to_n.push_back(i);
-  std::sort(positions.begin(), positions.end());
-  EXPECT_EQ(positions, one_to_n);
+  EXPECT_TRUE(AreOneToN(Positions(answers)));
   EXPECT_EQ(QueueRows(db(), show.id), kManyUsers);
+}
+
+// The page reads its place again at on_sale_at (plus a little): the first reads after the
+// sale fix the order, and however many arrive together, each gets its place.
+TEST_F(QueueRace, ManyReadsAtTheSaleAllGetTheirPlace) {
+  const OwnShow show = ShowOnSaleIn(std::chrono::seconds(3), 5);
+  const std::vector<User> users = RegisterUsers(kManyUsers, "queue.race.seal");
+  for (const User& u : users) ASSERT_TRUE(IsPlace(JoinQueue(client, u, show.id), "PRE_QUEUE"));
+  WaitForDbTimePast(db(), ParseTime(show.show["on_sale_at"].string()));
+  const auto answers = RunTogether(kManyUsers, [&](int i, Client& c) {
+    return GetPlace(c, users[static_cast<std::size_t>(i)], show.id);
+  });
+  const Tally tally = TallyOf(answers);
+  ASSERT_EQ(tally.Count("200"), kManyUsers) << tally.Describe();
+  EXPECT_TRUE(AreOneToN(Positions(answers)));
 }
 
 // At one admission a second, only position 1 is admitted in the sale's first second: of

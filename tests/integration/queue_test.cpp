@@ -213,10 +213,10 @@ TEST_F(Queue, AtTheSaleEarlyJoinersGetAPermutationThatIsNotTheirArrivalOrder) {
   const std::vector<Place>& places = Placed();
   std::vector<std::int64_t> in_arrival_order;
   for (const Place& p : places) in_arrival_order.push_back(p.position);
-  std::vector<std::int64_t> sorted = in_arrival_order, one_to_n(kEarly);
-  std::sort(sorted.begin(), sorted.end());
+  ASSERT_EQ(in_arrival_order.size(), std::size_t{kEarly});
+  EXPECT_TRUE(AreOneToN(in_arrival_order));
+  std::vector<std::int64_t> one_to_n(kEarly);
   for (int i = 0; i < kEarly; ++i) one_to_n[static_cast<std::size_t>(i)] = i + 1;
-  EXPECT_EQ(sorted, one_to_n) << "positions are not 1.." << kEarly;
   EXPECT_NE(in_arrival_order, one_to_n) << "positions follow the arrival order";
   std::vector<std::int64_t> reversed(one_to_n.rbegin(), one_to_n.rend());
   EXPECT_NE(in_arrival_order, reversed) << "positions follow the arrival order backwards";

@@ -1,5 +1,7 @@
 #include "support/queue.hpp"
 
+#include <algorithm>
+
 #include "support/assertions.hpp"
 
 namespace seats_test {
@@ -43,6 +45,19 @@ Json OnSale(TimePoint on_sale_at, int queue_rate) {
     const Json t = r.json[time];
     if (placed ? !IsRfc3339Utc(t.string()) : !t.is_null()) {
       return fail(std::string(time) + (placed ? " is not RFC 3339 UTC" : " is not null"));
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult AreOneToN(std::vector<std::int64_t> positions) {
+  std::sort(positions.begin(), positions.end());
+  for (std::size_t i = 0; i < positions.size(); ++i) {
+    if (positions[i] != static_cast<std::int64_t>(i + 1)) {
+      std::string all;
+      for (auto p : positions) all += " " + Str(p);
+      return ::testing::AssertionFailure()
+             << "positions are not 1.." << positions.size() << ": sorted," << all;
     }
   }
   return ::testing::AssertionSuccess();

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "support/api.hpp"
 #include "support/client.hpp"
@@ -30,6 +31,9 @@ Json OnSale(TimePoint on_sale_at, int queue_rate);
 // 200 application/json with exactly kPlaceKeys and this status: position, admit_at and
 // admitted_until null while PRE_QUEUE, else a position of at least 1 and RFC 3339 UTC times.
 ::testing::AssertionResult IsPlace(const Response& r, const std::string& status);
+
+// The positions, in any order, are 1..n for n of them: no gaps, no repeats.
+::testing::AssertionResult AreOneToN(std::vector<std::int64_t> positions);
 
 // Rows of the waiting room in the database for this show (and this user, when not 0).
 std::int64_t QueueRows(Db& db, std::int64_t show_id, std::int64_t user_id = 0);
