@@ -20,11 +20,6 @@ constexpr int kHostsPerBlock = 254;                  // x.y.1 .. x.y.254
 constexpr int kAddressSpace = 256 * kHostsPerBlock;  // 127.1.0.1 .. 127.1.255.254
 constexpr long kTimeoutSeconds = 60;
 
-void GlobalInitOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_ALL); });
-}
-
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -43,24 +38,31 @@ size_t CollectBody(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
-// Keeps only the headers of the last response (a 100 Continue starts over).
 size_t CollectHeader(char* data, size_t size, size_t count, void* user) {
-  auto* headers = static_cast<std::map<std::string, std::string>*>(user);
-  const std::string line(data, size * count);
-  if (line.rfind("HTTP/", 0) == 0) {
-    headers->clear();
-    return size * count;
-  }
-  const auto colon = line.find(':');
-  if (colon == std::string::npos) return size * count;
-  const std::string name = Lower(Trim(line.substr(0, colon)));
-  const std::string value = Trim(line.substr(colon + 1));
-  auto [it, inserted] = headers->emplace(name, value);
-  if (!inserted) it->second += ", " + value;
+  AddHeaderLine(*static_cast<std::map<std::string, std::string>*>(user),
+                std::string(data, size * count));
   return size * count;
 }
 
 }  // namespace
+
+void CurlGlobalInitOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_ALL); });
+}
+
+void AddHeaderLine(std::map<std::string, std::string>& headers, const std::string& line) {
+  if (line.rfind("HTTP/", 0) == 0) {
+    headers.clear();
+    return;
+  }
+  const auto colon = line.find(':');
+  if (colon == std::string::npos) return;
+  const std::string name = Lower(Trim(line.substr(0, colon)));
+  const std::string value = Trim(line.substr(colon + 1));
+  auto [it, inserted] = headers.emplace(name, value);
+  if (!inserted) it->second += ", " + value;
+}
 
 std::string Response::header(const std::string& lower_name) const {
   const auto it = headers.find(lower_name);
@@ -128,7 +130,7 @@ std::string NextSourceAddress() {
 Client::Client() : Client(NextSourceAddress()) {}
 
 Client::Client(std::string source_address) : curl_(nullptr), source_(std::move(source_address)) {
-  GlobalInitOnce();
+  CurlGlobalInitOnce();
   curl_ = curl_easy_init();
   if (curl_ == nullptr) throw std::runtime_error("curl_easy_init failed");
 }

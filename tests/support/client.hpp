@@ -44,6 +44,12 @@ Request Auth(std::string token);
 Request JsonBody(Json body, std::string token = {});
 Request RawBody(std::string raw, std::string token = {});
 
+// libcurl's global initialisation, once per process, before any handle is made.
+void CurlGlobalInitOnce();
+// Adds one received header line ("Name: value") to headers as Response keeps them; a status
+// line ("HTTP/1.1 100 Continue") starts over, so only the last response's headers stay.
+void AddHeaderLine(std::map<std::string, std::string>& headers, const std::string& line);
+
 // The next unused loopback address (127.1.x.y); the sequence starts at an offset derived
 // from the pid, so test binaries running side by side use different addresses.
 std::string NextSourceAddress();

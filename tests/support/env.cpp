@@ -39,6 +39,8 @@ const Settings& settings() {
       .request_timeout = EnvInt("REQUEST_TIMEOUT", 30),
       .currency = EnvOr("CURRENCY", "USD"),
       .smtp_url = EnvOr("SMTP_URL", ""),
+      .admission_seconds = EnvInt("ADMISSION_SECONDS", 6),
+      .queue_opens_before = EnvInt("QUEUE_OPENS_BEFORE", 900),
   };
   return s;
 }

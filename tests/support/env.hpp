@@ -19,6 +19,8 @@ struct Settings {
   int request_timeout;           // REQUEST_TIMEOUT, default 30
   std::string currency;          // CURRENCY, default USD
   std::string smtp_url;          // SMTP_URL, default empty (no mail)
+  int admission_seconds;         // ADMISSION_SECONDS, default 6 (the test stack's value)
+  int queue_opens_before;        // QUEUE_OPENS_BEFORE, default 900
 };
 
 // Read once; a malformed integer throws std::runtime_error naming the variable.
