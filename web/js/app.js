@@ -5,8 +5,9 @@ import { api, ApiError, newIdempotencyKey, serverNow } from './api.js';
 import { bookingTicket, showsTicket } from './booking_ticket.js';
 import { formatRemaining, remainingMs, startTicker } from './countdown.js';
 import { formatShowTime, listNames, plural } from './format.js';
-import { withBusyButton } from './forms.js';
+import { clearField, flagField, withBusyButton } from './forms.js';
 import { formatMoney } from './money.js';
+import { watchSideways } from './scroll_hint.js';
 import { SeatMap, seatState } from './seatmap.js';
 import { clearSession, loadSession, saveSession } from './session.js';
 import { signInWithForm } from './sign_in.js';
@@ -35,6 +36,9 @@ const el = {
   seatSection: $('seat-section'),
   showInfo: $('show-info'),
   seatMap: $('seat-map'),
+  seatMapFrame: $('seat-map-frame'),
+  seatMapScroll: $('seat-map-scroll'),
+  scrollHint: $('scroll-hint'),
   holds: $('holds'),
   holdsEmpty: $('holds-empty'),
   holdsTotal: $('holds-total'),
@@ -128,27 +132,57 @@ async function signIn(form) {
   await enterApp(saveSession(signedIn.login), `Welcome back, ${signedIn.login.user.name}.`);
 }
 
+const registerFields = {
+  name: $('register-name'),
+  email: $('register-email'),
+  password: $('register-password'),
+};
+
+/** The register field a refusal is about: the server names it in `detail` or by `code`. */
+function registerFieldOf(err) {
+  if (!(err instanceof ApiError)) return null;
+  if (err.code === 'email_taken') return 'email';
+  if (err.code !== 'validation_failed') return null;
+  return Object.keys(registerFields).find((name) => err.detail.toLowerCase().includes(name)) || null;
+}
+
+/** Says why the account cannot be made, next to the field it is about and in the banner. */
+function refuseRegister(field, message) {
+  say(message, 'error');
+  flagField(registerFields[field], message);
+}
+
 async function register(form) {
+  Object.values(registerFields).forEach(clearField);
   const name = String(form.get('name') || '').trim();
   const email = String(form.get('email') || '').trim();
   const password = String(form.get('password') || '');
   const bytes = new TextEncoder().encode(password).length;
-  if (!name || !email) {
-    say('Enter your name and e-mail to create an account.', 'error');
+  if (!name) {
+    refuseRegister('name', 'Enter your name.');
+    return;
+  }
+  if (!email) {
+    refuseRegister('email', 'Enter your e-mail address.');
     return;
   }
   if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
-    say('That e-mail address does not look right.', 'error');
+    refuseRegister('email', 'That e-mail address does not look right.');
     return;
   }
   if (bytes < PASSWORD_MIN_BYTES || bytes > PASSWORD_MAX_BYTES) {
-    say(`Choose a password of ${PASSWORD_MIN_BYTES} to ${PASSWORD_MAX_BYTES} characters.`, 'error');
+    refuseRegister('password', `Choose a password of ${PASSWORD_MIN_BYTES} to ${PASSWORD_MAX_BYTES} characters.`);
     return;
   }
   try {
     await api.register(email, password, name);
   } catch (err) {
-    report(err, 'Could not create the account:');
+    const field = registerFieldOf(err);
+    if (field) {
+      refuseRegister(field, err.detail);
+    } else {
+      report(err, 'Could not create the account:');
+    }
     return;
   }
   el.registerForm.reset();
@@ -561,6 +595,7 @@ function start() {
     selectShow(Number(el.showSelect.value) || null);
   });
   el.bookButton.addEventListener('click', bookHeldSeats);
+  watchSideways(el.seatMapScroll, el.seatMapFrame, el.scrollHint);
   el.bookingsRefresh.addEventListener('click', refreshBookings);
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden) refreshSeats();
