@@ -115,8 +115,8 @@ function showAuth() {
 }
 
 function endSession(message) {
+  stopLive(); // before stopPolling: closing a live stream would start the 3 s polls again
   stopPolling();
-  stopLive();
   stopPlace();
   clearSession();
   state.session = null;
