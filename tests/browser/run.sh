@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the browser tests (every *.test.js here, or the files named) against a running
 # stack (SEATS_URL, default http://127.0.0.1:18080).
-# Installs playwright-core from the committed lock file when node_modules is missing or
+# Installs playwright-core and axe-core from the committed lock file when node_modules is missing or
 # older than the lock (a checkout that changed the lock); never downloads a
 # browser: it drives Debian's chromium (apt-get install chromium), path in $CHROMIUM.
 set -euo pipefail

@@ -18,6 +18,42 @@ const SOLD = /, sold$/;
 const sameIds = (a, b) => JSON.stringify([...a].sort((x, y) => x - y)) ===
   JSON.stringify([...b].sort((x, y) => x - y));
 
+/**
+ * The map on a phone `width` px wide: the page itself never scrolls sideways, every seat is
+ * at least 32 x 32 px, and when a row is wider than the screen its frame scrolls, a hint
+ * says so, and scrolling brings the row's far end fully into view.
+ */
+async function assertPhoneMap(page, width) {
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at ${width}px`);
+  const boxes = await page.$$eval('#seat-map button.seat', (buttons) => buttons.map((b) => {
+    const r = b.getBoundingClientRect();
+    return { seat: b.dataset.name, width: r.width, height: r.height };
+  }));
+  assert.equal(boxes.length, 50);
+  for (const box of boxes) {
+    assert.ok(box.width >= 32 && box.height >= 32, `a seat is smaller than 32 px: ${JSON.stringify(box)}`);
+  }
+  const scroller = page.locator('#seat-map-scroll');
+  const sideways = await scroller.evaluate((s) => s.scrollWidth > s.clientWidth);
+  if (!sideways) {
+    assert.ok(await page.locator('#scroll-hint').isHidden(), 'no hint when the rows fit');
+    return false;
+  }
+  assert.ok(await page.locator('#scroll-hint').isVisible(), 'the page says the map scrolls sideways');
+  assert.equal(await page.locator('#seat-map-frame').getAttribute('data-more'), 'right');
+  const last = page.locator('#seat-map .seat-row').first().locator('button.seat').last();
+  const outside = await last.evaluate((b) => b.getBoundingClientRect().right > window.innerWidth);
+  assert.ok(outside, 'the row\'s last seat starts off screen');
+  await scroller.evaluate((s) => { s.scrollLeft = s.scrollWidth; });
+  await page.waitForFunction(() => document.getElementById('seat-map-frame').dataset.more === 'left');
+  const box = await last.boundingBox();
+  assert.ok(box.x >= 0 && box.x + box.width <= width, `scrolled to the end, the last seat is in view: ${JSON.stringify(box)}`);
+  await scroller.evaluate((s) => { s.scrollLeft = 0; });
+  return true;
+}
+
 describe('seat picker', () => {
   let browser;
 
@@ -217,28 +253,16 @@ describe('seat picker', () => {
     }
   });
 
-  test('the seat map fits a phone screen and works by keyboard', async () => {
+  test('on a phone the seats are 32 px targets, the map scrolls sideways and says so, and works by keyboard', async () => {
     const { movie, show, seats: [seat] } = await pickShowAndSeats(1);
     const user = await registerUser('phone');
     const { context, page } = await openPage(browser, {
-      viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+      viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
     });
     try {
       await signInViaPage(page, user);
       await chooseShow(page, movie.id, show.id);
-
-      const overflow = await page.evaluate(
-        () => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at 375px`);
-      const boxes = await page.$$eval('#seat-map button.seat', (buttons) => buttons.map((b) => {
-        const r = b.getBoundingClientRect();
-        return { left: r.left, right: r.right, width: r.width, height: r.height };
-      }));
-      assert.equal(boxes.length, 50);
-      for (const box of boxes) {
-        assert.ok(box.left >= 0 && box.right <= 375, `a seat sticks out of the screen: ${JSON.stringify(box)}`);
-        assert.ok(box.width >= 24 && box.height >= 24, `a seat is smaller than 24px: ${JSON.stringify(box)}`);
-      }
+      await assertPhoneMap(page, 390);
 
       const button = seatButton(page, seat.id);
       await button.focus();
@@ -264,6 +288,110 @@ describe('seat picker', () => {
       await page.keyboard.press('Space');
       await page.locator('#status', { hasText: 'You let go of' }).waitFor();
       await waitForSeatLabel(page, seat.id, AVAILABLE);
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('at 320 px the map scrolls sideways, and the keyboard brings a row\'s far end into view', async () => {
+    const { movie, show } = await pickShowAndSeats(1);
+    const user = await registerUser('narrow');
+    const { context, page } = await openPage(browser, {
+      viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true,
+    });
+    try {
+      await signInViaPage(page, user);
+      await chooseShow(page, movie.id, show.id);
+      assert.ok(await assertPhoneMap(page, 320), 'ten 32 px seats cannot fit 320 px: the map must scroll');
+      await page.locator('#seat-map .seat-row').first().locator('button.seat').first().focus();
+      await page.keyboard.press('End');
+      const focused = await page.evaluate(() => {
+        const r = document.activeElement.getBoundingClientRect();
+        return { number: document.activeElement.dataset.number, left: r.left, right: r.right };
+      });
+      assert.equal(focused.number, '10');
+      assert.ok(focused.left >= 0 && focused.right <= 320, `the focused seat is in view: ${JSON.stringify(focused)}`);
+      await page.screenshot({ path: artifactPath('seat-map-320.png'), fullPage: true });
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('on a phone, the answers to Book and Cancel show where the person is, scrolled down', async () => {
+    const { movie, show, seats: [seat] } = await pickShowAndSeats(1);
+    const user = await registerUser('scrolled');
+    const { context, page } = await openPage(browser, {
+      viewport: { width: 390, height: 700 }, isMobile: true, hasTouch: true,
+    });
+    /** The status message is on screen while the page is scrolled well down. */
+    const seenWhereScrolled = async (what) => {
+      const where = await page.locator('#status .status-message').evaluate((m) => {
+        const r = m.getBoundingClientRect();
+        return { top: r.top, bottom: r.bottom, scrollY: window.scrollY, height: window.innerHeight };
+      });
+      assert.ok(where.scrollY > 300, `${what}: the page is scrolled down (${JSON.stringify(where)})`);
+      assert.ok(where.top >= 0 && where.bottom <= where.height, `${what}: the message is in view: ${JSON.stringify(where)}`);
+    };
+    try {
+      await signInViaPage(page, user);
+      await chooseShow(page, movie.id, show.id);
+      await seatButton(page, seat.id).click();
+      await waitForSeatLabel(page, seat.id, HELD_BY_ME);
+      await page.locator('#book-button').click();
+      await page.locator('#status .status-success', { hasText: 'Booked' }).waitFor({ timeout: SEES_CHANGE_MS });
+      await seenWhereScrolled('after Book');
+
+      const cancel = page.locator('#bookings li').getByRole('button', { name: /^Cancel booking/ });
+      await cancel.scrollIntoViewIfNeeded();
+      page.once('dialog', (dialog) => dialog.accept());
+      await cancel.click();
+      await page.locator('#status .status-success', { hasText: 'is cancelled' }).waitFor();
+      await seenWhereScrolled('after Cancel');
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a refused registration says why at the field, which is marked invalid and described', async () => {
+    const { context, page } = await openPage(browser);
+    /** What the page tells about `id`: its aria-invalid and the text it is described by. */
+    const field = (id) => page.locator(`#${id}`).evaluate((input) => ({
+      invalid: input.getAttribute('aria-invalid'),
+      said: (input.getAttribute('aria-describedby') || '').split(' ').filter(Boolean)
+        .map((ref) => document.getElementById(ref))
+        .filter((note) => note && !note.hidden).map((note) => note.textContent).join(' '),
+      focused: document.activeElement === input,
+    }));
+    const submit = () => page.getByRole('button', { name: 'Create account' }).click();
+    try {
+      await page.locator('#register-name').fill('Field Tester');
+      await page.locator('#register-email').fill('not-an-address');
+      await page.locator('#register-password').fill(PASSWORD);
+      await submit();
+      assert.deepEqual(await field('register-email'),
+        { invalid: 'true', said: 'That e-mail address does not look right.', focused: true });
+      assert.equal((await field('register-name')).invalid, null);
+
+      // The server's refusal lands at its field too: this address has an account already.
+      const taken = await registerUser('taken');
+      await page.locator('#register-email').fill(taken.email);
+      assert.equal((await field('register-email')).invalid, null, 'editing the field clears its mark');
+      await submit();
+      await page.waitForFunction(() => document.getElementById('register-email').getAttribute('aria-invalid') === 'true');
+      const refused = await field('register-email');
+      assert.match(refused.said, /already exists/);
+      assert.match(await statusText(page), /already exists/);
+
+      await page.locator('#register-email').fill(uniqueEmail('field'));
+      await page.locator('#register-password').fill('short');
+      await submit();
+      const password = await field('register-password');
+      assert.equal(password.invalid, 'true');
+      assert.match(password.said, /^Choose a password of 8 to 72 characters\.$/);
+      assert.equal((await field('register-email')).invalid, null);
       assert.deepEqual(page.errors, []);
     } finally {
       await context.close();

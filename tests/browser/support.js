@@ -254,3 +254,79 @@ export async function signInAdmin(page, user) {
 export function reportValue(page, showId, field) {
   return page.locator(`#show-list li[data-show-id="${showId}"] dd[data-field="${field}"]`);
 }
+
+// ------------------------------------------------------------------ on-sale
+
+/** RFC 3339 in UTC to the next whole second, as the admin API takes times. */
+export function wholeSeconds(ms) {
+  return new Date(Math.ceil(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/**
+ * A show of its own (a new one-row theatre of `seats` seats, so it overlaps nothing and no
+ * other suite picks it) for a demo movie, two days ahead, made through the admin API:
+ * {movie, show, adminToken}. `onSaleAt` (ms) and `queueRate` as POST /admin/shows takes them.
+ */
+export async function makeShow({ seats = 6, onSaleAt = Date.now(), queueRate = 0 } = {}) {
+  const adminToken = await loginToken(await adminAccount());
+  const tag = `${Date.now()}-${Math.random().toString(36).slice(2, 6)}`;
+  const theatre = await apiCall('POST', '/admin/theatres', {
+    token: adminToken,
+    body: { name: `Browser hall ${tag}`, location: 'Test street', timezone: 'UTC', rows: [{ row: 'A', seats }] },
+  });
+  if (theatre.status !== 201) throw new Error(`POST /admin/theatres: ${theatre.status} ${JSON.stringify(theatre.body)}`);
+  const movie = (await apiCall('GET', '/movies')).body[0];
+  const show = await apiCall('POST', '/admin/shows', {
+    token: adminToken,
+    body: {
+      movie_id: movie.id, theatre_id: theatre.body.id, price_cents: 900, queue_rate: queueRate,
+      time: wholeSeconds(Date.now() + 2 * 86400_000), on_sale_at: wholeSeconds(onSaleAt),
+    },
+  });
+  if (show.status !== 201) throw new Error(`POST /admin/shows: ${show.status} ${JSON.stringify(show.body)}`);
+  return { movie, show: show.body, adminToken };
+}
+
+/** Waits until the page's seat events are open (the seat section's data-live). */
+export async function waitForLive(page, timeout = 10_000) {
+  await page.locator('#seat-section[data-live="true"]').waitFor({ state: 'attached', timeout });
+}
+
+/**
+ * Starts recording, in the page, when seat `seatId` next takes each state (data-state):
+ * window.__seatSeen[state] = the epoch ms it was first seen in that state.
+ */
+export async function watchSeat(page, seatId) {
+  await page.evaluate((id) => {
+    window.__seatSeen = {};
+    const button = document.querySelector(`#seat-map button.seat[data-seat-id="${id}"]`);
+    new MutationObserver(() => {
+      const state = button.getAttribute('data-state');
+      if (!(state in window.__seatSeen)) window.__seatSeen[state] = performance.timeOrigin + performance.now();
+    }).observe(button, { attributes: true, attributeFilter: ['data-state'] });
+  }, seatId);
+}
+
+/** The epoch ms at which the page seat seen by watchSeat first took `state` (waits for it). */
+export async function seatSeenAt(page, state, timeout = SEES_CHANGE_MS) {
+  const handle = await page.waitForFunction((s) => window.__seatSeen?.[s], state, { timeout, polling: 50 });
+  return handle.jsonValue();
+}
+
+/** The epoch ms at which the page last had the answer of a request whose URL ends with `suffix`. */
+export async function answeredAt(page, suffix) {
+  return page.evaluate((end) => {
+    const entries = performance.getEntriesByType('resource').filter((e) => e.name.endsWith(end));
+    if (entries.length === 0) return null;
+    return performance.timeOrigin + entries[entries.length - 1].responseEnd;
+  }, suffix);
+}
+
+/** Records the page's GET .../shows/:id/seats requests: an array of their epoch ms. */
+export function recordGridReads(page, showId) {
+  const reads = [];
+  page.on('request', (req) => {
+    if (req.method() === 'GET' && new URL(req.url()).pathname === `/api/v1/shows/${showId}/seats`) reads.push(Date.now());
+  });
+  return reads;
+}

@@ -138,6 +138,8 @@ export const api = {
       body: { show_id: showId, seat_ids: seatIds },
       headers: { 'Idempotency-Key': idempotencyKey },
     }),
+  joinQueue: (showId, token) => request('POST', `/shows/${showId}/queue`, { token }),
+  place: (showId, token) => request('GET', `/shows/${showId}/queue`, { token }),
   bookings: (token) => request('GET', '/bookings', { token }),
   cancelBooking: (bookingId, token) => request('DELETE', `/bookings/${bookingId}`, { token }),
   ticketPng: (bookingId, token) =>

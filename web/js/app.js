@@ -1,19 +1,28 @@
-// The seat picker: page state, the flows (sign in, pick, hold, book, cancel) and
-// rendering. Network details live in api.js, the seat grid in seatmap.js.
+// The seat picker: page state, the flows (sign in, pick, hold, book, cancel, the waiting
+// room) and rendering. Network details live in api.js, the seat grid in seatmap.js, the
+// event stream in live_seats.js, the queue's rules in waiting_room.js.
 
 import { api, ApiError, newIdempotencyKey, serverNow } from './api.js';
 import { bookingTicket, showsTicket } from './booking_ticket.js';
 import { formatRemaining, remainingMs, startTicker } from './countdown.js';
 import { formatShowTime, listNames, plural } from './format.js';
-import { withBusyButton } from './forms.js';
+import { clearField, flagField, withBusyButton } from './forms.js';
+import { ShowEvents, applySeatChanges, lapseHolds, mergeGridRead } from './live_seats.js';
 import { formatMoney } from './money.js';
+import { watchSideways } from './scroll_hint.js';
 import { SeatMap, seatState } from './seatmap.js';
 import { clearSession, loadSession, saveSession } from './session.js';
 import { signInWithForm } from './sign_in.js';
 import { statusRegion } from './status.js';
 import { TicketImages } from './ticket_images.js';
+import { describePlace, hasWaitingRoom, nextPlacePoll, placeNow } from './waiting_room.js';
 
+// The grid is re-read every POLL_MS while the show's event stream is not open (as before
+// there were events), and only every LIVE_POLL_MS while it is: a safety net, not the news.
 const POLL_MS = 3000;
+const LIVE_POLL_MS = 30_000;
+// A failed read of one's place in the queue is tried again after this long.
+const PLACE_RETRY_MS = 5000;
 const PASSWORD_MIN_BYTES = 8;
 const PASSWORD_MAX_BYTES = 72;
 
@@ -35,6 +44,13 @@ const el = {
   seatSection: $('seat-section'),
   showInfo: $('show-info'),
   seatMap: $('seat-map'),
+  seatMapFrame: $('seat-map-frame'),
+  seatMapScroll: $('seat-map-scroll'),
+  scrollHint: $('scroll-hint'),
+  queuePanel: $('queue-panel'),
+  queueText: $('queue-text'),
+  queueCountdown: $('queue-countdown'),
+  queueJoin: $('queue-join'),
   holds: $('holds'),
   holdsEmpty: $('holds-empty'),
   holdsTotal: $('holds-total'),
@@ -59,6 +75,14 @@ const state = {
   bookings: [],
   pollTimer: 0,
   pollFailed: false,
+  events: null, // ShowEvents of state.showId
+  live: false, // its stream is open: changes arrive as events
+  changeSeq: 0, // counts changes seen (events, our own answers, lapses)...
+  seatChangedAt: new Map(), // ...and seat id -> the count at its latest change
+  cancelled: new Set(), // show ids an event said were cancelled
+  place: null, // the answer of GET/POST /shows/:id/queue for state.showId, or null
+  placeSaid: '', // the place's status last announced, so each turn is said once
+  placeTimer: 0,
 };
 
 const seatMap = new SeatMap(el.seatMap, (seat) => toggleSeat(seat));
@@ -91,7 +115,9 @@ function showAuth() {
 }
 
 function endSession(message) {
+  stopLive(); // before stopPolling: closing a live stream would start the 3 s polls again
   stopPolling();
+  stopPlace();
   clearSession();
   state.session = null;
   state.seats = [];
@@ -128,27 +154,57 @@ async function signIn(form) {
   await enterApp(saveSession(signedIn.login), `Welcome back, ${signedIn.login.user.name}.`);
 }
 
+const registerFields = {
+  name: $('register-name'),
+  email: $('register-email'),
+  password: $('register-password'),
+};
+
+/** The register field a refusal is about: the server names it in `detail` or by `code`. */
+function registerFieldOf(err) {
+  if (!(err instanceof ApiError)) return null;
+  if (err.code === 'email_taken') return 'email';
+  if (err.code !== 'validation_failed') return null;
+  return Object.keys(registerFields).find((name) => err.detail.toLowerCase().includes(name)) || null;
+}
+
+/** Says why the account cannot be made, next to the field it is about and in the banner. */
+function refuseRegister(field, message) {
+  say(message, 'error');
+  flagField(registerFields[field], message);
+}
+
 async function register(form) {
+  Object.values(registerFields).forEach(clearField);
   const name = String(form.get('name') || '').trim();
   const email = String(form.get('email') || '').trim();
   const password = String(form.get('password') || '');
   const bytes = new TextEncoder().encode(password).length;
-  if (!name || !email) {
-    say('Enter your name and e-mail to create an account.', 'error');
+  if (!name) {
+    refuseRegister('name', 'Enter your name.');
+    return;
+  }
+  if (!email) {
+    refuseRegister('email', 'Enter your e-mail address.');
     return;
   }
   if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
-    say('That e-mail address does not look right.', 'error');
+    refuseRegister('email', 'That e-mail address does not look right.');
     return;
   }
   if (bytes < PASSWORD_MIN_BYTES || bytes > PASSWORD_MAX_BYTES) {
-    say(`Choose a password of ${PASSWORD_MIN_BYTES} to ${PASSWORD_MAX_BYTES} characters.`, 'error');
+    refuseRegister('password', `Choose a password of ${PASSWORD_MIN_BYTES} to ${PASSWORD_MAX_BYTES} characters.`);
     return;
   }
   try {
     await api.register(email, password, name);
   } catch (err) {
-    report(err, 'Could not create the account:');
+    const field = registerFieldOf(err);
+    if (field) {
+      refuseRegister(field, err.detail);
+    } else {
+      report(err, 'Could not create the account:');
+    }
     return;
   }
   el.registerForm.reset();
@@ -237,6 +293,8 @@ function currentShow() {
 }
 
 function selectShow(showId) {
+  stopLive();
+  stopPlace();
   state.showId = showId;
   state.seats = [];
   state.pending.clear();
@@ -245,21 +303,32 @@ function selectShow(showId) {
   writeSelection();
   el.seatSection.hidden = !showId;
   render();
-  if (showId) refreshSeats();
+  if (!showId || !state.session) return;
+  refreshSeats();
+  if (!state.cancelled.has(showId)) listen(showId);
+  if (hasWaitingRoom(currentShow())) loadPlace(showId);
+}
+
+function isCancelled(show) {
+  return !!show && state.cancelled.has(show.id);
 }
 
 // ---------------------------------------------------------------- seats
 
-/** Re-reads the grid of the current show; an answer overtaken by a newer one is dropped. */
+/**
+ * Re-reads the grid of the current show; an answer overtaken by a newer one is dropped, and
+ * seats that changed while it was out keep their newer state.
+ */
 async function refreshSeats() {
   const showId = state.showId;
-  if (!showId || !state.session) return;
+  if (!showId || !state.session || state.cancelled.has(showId)) return;
   const ticket = ++state.seatsRequest;
+  const sentAt = state.changeSeq;
   state.seatsInFlight += 1;
   try {
     const seats = await api.seats(showId, state.session.token);
     if (ticket !== state.seatsRequest || showId !== state.showId) return;
-    state.seats = seats;
+    state.seats = mergeGridRead(seats, state.seats, (id) => (state.seatChangedAt.get(id) || 0) > sentAt);
     if (state.pollFailed) {
       state.pollFailed = false;
       say('Connection restored. The seat map is up to date.', 'info');
@@ -285,12 +354,159 @@ function pollSeats() {
 
 function startPolling() {
   stopPolling();
-  state.pollTimer = setInterval(pollSeats, POLL_MS);
+  state.pollTimer = setInterval(pollSeats, state.live ? LIVE_POLL_MS : POLL_MS);
 }
 
 function stopPolling() {
   clearInterval(state.pollTimer);
   state.pollTimer = 0;
+}
+
+// ---------------------------------------------------------------- live seat events
+
+/** Subscribes to the show's events; until the stream opens the grid is polled as before. */
+function listen(showId) {
+  state.events = new ShowEvents(showId, {
+    onSeats: (changes) => {
+      if (showId !== state.showId) return;
+      changeSeats(changes.map((c) => c.id), (seats) => applySeatChanges(seats, changes));
+      render();
+    },
+    onCancelled: () => showCancelled(showId),
+    onLive: (live) => {
+      if (showId !== state.showId) return;
+      const was = state.live;
+      state.live = live;
+      el.seatSection.dataset.live = String(live);
+      if (live !== was && state.session) startPolling();
+      // Each opening (the first, or after a gap) re-reads the grid once: a new subscriber
+      // hears only what happens after it subscribed.
+      if (live) refreshSeats();
+    },
+  });
+}
+
+function stopLive() {
+  if (state.events) state.events.close();
+  state.events = null;
+  state.seatChangedAt.clear();
+  if (state.live) {
+    state.live = false;
+    if (state.session) startPolling();
+  }
+  el.seatSection.dataset.live = 'false';
+}
+
+/**
+ * Applies `change` (grid -> grid) to the seats `ids`, noting that they changed now, so a
+ * grid read sent earlier cannot undo it (see refreshSeats).
+ */
+function changeSeats(ids, change) {
+  state.changeSeq += 1;
+  for (const id of ids) state.seatChangedAt.set(id, state.changeSeq);
+  state.seats = change(state.seats);
+}
+
+function showCancelled(showId) {
+  state.cancelled.add(showId);
+  const option = el.showSelect.querySelector(`option[value="${showId}"]`);
+  if (option && !option.textContent.endsWith('(cancelled)')) option.textContent += ' (cancelled)';
+  if (showId !== state.showId) return;
+  stopLive();
+  stopPlace();
+  say('This show has been cancelled, so its seats can no longer be held or booked. ' +
+    'Any booking you had for it is cancelled.', 'error');
+  render();
+  refreshBookings();
+}
+
+/** Turns holds whose time is up AVAILABLE (the server sends nothing for a lapse). */
+function lapse() {
+  const { lapsed } = lapseHolds(state.seats, serverNow());
+  if (lapsed.length === 0) return;
+  changeSeats(lapsed.map((s) => s.id), (seats) => lapseHolds(seats, serverNow()).seats);
+  const mine = lapsed.filter((s) => s.held_by_me);
+  if (mine.length === 0) return;
+  const names = listNames(mine.map(seatName));
+  say(`Your hold on ${names} has ended, so ${mine.length === 1 ? 'it is' : 'they are'} ` +
+    'free for anyone again. Select a seat to hold it again.', 'info');
+}
+
+// ---------------------------------------------------------------- waiting room
+
+/** On choosing a show with a waiting room: has this person a place in its queue already? */
+async function loadPlace(showId) {
+  try {
+    setPlace(showId, await api.place(showId, state.session.token));
+  } catch (err) {
+    if (showId !== state.showId) return;
+    if (err instanceof ApiError && err.code === 'not_in_queue') {
+      render();
+    } else {
+      report(err, 'Could not read your place in the queue:');
+    }
+  }
+}
+
+async function joinQueue() {
+  const showId = state.showId;
+  if (!showId || !state.session || state.place) return;
+  el.queueJoin.disabled = true;
+  try {
+    setPlace(showId, await api.joinQueue(showId, state.session.token));
+  } catch (err) {
+    report(err, 'Could not join the queue:');
+  } finally {
+    el.queueJoin.disabled = false;
+  }
+}
+
+/** Asks for the place again when the design says to (waiting_room.js); retries a failure. */
+async function pollPlace(showId) {
+  try {
+    setPlace(showId, await api.place(showId, state.session.token));
+  } catch (err) {
+    if (showId !== state.showId || !state.session) return;
+    if (err instanceof ApiError && err.status === 401) {
+      report(err);
+      return;
+    }
+    state.placeTimer = setTimeout(() => pollPlace(showId), PLACE_RETRY_MS);
+  }
+}
+
+function setPlace(showId, place) {
+  if (showId !== state.showId || !state.session) return;
+  state.place = place;
+  clearTimeout(state.placeTimer);
+  const delay = nextPlacePoll(place, currentShow(), serverNow());
+  if (delay !== null) state.placeTimer = setTimeout(() => pollPlace(showId), delay);
+  announcePlace();
+  render();
+}
+
+function stopPlace() {
+  clearTimeout(state.placeTimer);
+  state.placeTimer = 0;
+  state.place = null;
+  state.placeSaid = '';
+}
+
+/** Says each step of the queue once, as it happens: joined, your turn, turn over. */
+function announcePlace() {
+  const now = placeNow(state.place, serverNow());
+  if (!now || now.status === state.placeSaid) return;
+  const first = state.placeSaid === '';
+  state.placeSaid = now.status;
+  if (now.status === 'ADMITTED') {
+    say('It is your turn: select seats to hold them, then book them.', 'success');
+    refreshSeats();
+  } else if (now.status === 'EXPIRED') {
+    say('Your turn in the queue has ended, so you cannot hold more seats for this show. ' +
+      'Seats you still hold can be booked until their hold runs out.', first ? 'info' : 'error');
+  } else if (first) {
+    say('You are in the queue for this show. This page tells you when it is your turn.', 'success');
+  }
 }
 
 function seatName(seat) {
@@ -302,6 +518,10 @@ async function toggleSeat(seat) {
   if (state.pending.has(seat.id) || !state.session) return;
   if (showHasStarted(currentShow())) {
     say('This show has already started, so seats can no longer be held.', 'error');
+    return;
+  }
+  if (isCancelled(currentShow())) {
+    say('This show has been cancelled, so seats can no longer be held.', 'error');
     return;
   }
   const kind = seatState(seat);
@@ -316,6 +536,7 @@ async function toggleSeat(seat) {
   const releasing = kind === 'mine';
   state.pending.add(seat.id);
   render();
+  let answered = false;
   try {
     if (releasing) {
       await api.release(seat.id, state.session.token);
@@ -327,18 +548,24 @@ async function toggleSeat(seat) {
       say(`${seatName(seat)} is held for you for ${formatRemaining(remainingMs(hold.expires_at))}.`,
         'success');
     }
+    answered = true;
   } catch (err) {
     report(err, releasing ? 'Could not release the seat:' : 'Could not hold the seat:');
   } finally {
     state.pending.delete(seat.id);
     render();
-    refreshSeats();
+    afterChange(answered);
   }
 }
 
-/** Applies what a hold or release answer told us until the next grid read confirms it. */
+/** After a change of ours: re-read the grid, unless it went through and events tell us the rest. */
+function afterChange(answered) {
+  if (!answered || !state.live) refreshSeats();
+}
+
+/** Applies what a hold, release or booking answer told us until the next grid read confirms it. */
 function patchSeat(seatId, fields) {
-  state.seats = state.seats.map((s) => (s.id === seatId ? { ...s, ...fields } : s));
+  changeSeats([seatId], (seats) => seats.map((s) => (s.id === seatId ? { ...s, ...fields } : s)));
 }
 
 /** The seats this person holds, in the grid's order (the theatre's rows as laid out). */
@@ -371,9 +598,14 @@ async function bookHeldSeats() {
   state.booking = true;
   render();
   say(`Booking ${plural(seats.length, 'seat')}…`, 'info');
+  let answered = false;
   try {
     const booking = await api.book(showId, seatIds, state.checkout.key, state.session.token);
+    answered = true;
     state.checkout = null;
+    if (showId === state.showId) {
+      for (const id of seatIds) patchSeat(id, { status: 'SOLD', held_by_me: undefined, expires_at: undefined });
+    }
     const names = listNames(seats.map((s) => s.name));
     const total = formatMoney(booking.total_cents, booking.currency);
     say(`Booked ${names}${total ? ` for ${total}` : ''} (booking ${booking.booking_id}). ${booking.message || ''}`.trim(),
@@ -387,7 +619,7 @@ async function bookHeldSeats() {
   } finally {
     state.booking = false;
     render();
-    refreshSeats();
+    afterChange(answered);
   }
 }
 
@@ -409,15 +641,17 @@ async function cancelBooking(booking, button) {
     `(${formatShowTime(booking.time, booking.timezone)}, seats ${names})?`;
   if (!window.confirm(question)) return;
   button.disabled = true;
+  let answered = false;
   try {
     await api.cancelBooking(booking.booking_id, state.session.token);
+    answered = true;
     say(`Booking ${booking.booking_id} is cancelled. Seats ${names} are free again.`, 'success');
   } catch (err) {
     report(err, 'Could not cancel:');
   } finally {
     button.disabled = false;
     await refreshBookings();
-    refreshSeats();
+    afterChange(answered);
   }
 }
 
@@ -475,7 +709,18 @@ function renderShowInfo(show) {
   const where = [show.theatre, show.location].filter(Boolean).join(', ');
   const price = priceOf(show, 1) && ` ${priceOf(show, 1)} a seat.`;
   const started = showHasStarted(show) ? ' This show has started; seats can no longer be held.' : '';
-  el.showInfo.textContent = `${formatShowTime(show.time, show.timezone)} at ${where}.${price}${started}`;
+  const cancelled = isCancelled(show) ? ' This show has been cancelled.' : '';
+  el.showInfo.textContent = `${formatShowTime(show.time, show.timezone)} at ${where}.${price}${started}${cancelled}`;
+}
+
+function renderPlace(show, closed) {
+  el.queuePanel.hidden = !hasWaitingRoom(show) || closed;
+  if (el.queuePanel.hidden) return;
+  const words = describePlace(placeNow(state.place, serverNow()), show, serverNow());
+  el.queueText.textContent = words.text;
+  el.queueCountdown.textContent = words.countdown;
+  el.queueCountdown.hidden = !words.countdown;
+  el.queueJoin.hidden = !words.canJoin;
 }
 
 function renderHolds(mine) {
@@ -526,23 +771,25 @@ function renderBookButton(mine, started) {
 
 function render() {
   const show = currentShow();
-  const started = showHasStarted(show);
+  const closed = showHasStarted(show) || isCancelled(show);
   renderShowInfo(show);
-  seatMap.update(state.seats, { pending: state.pending, locked: started });
+  renderPlace(show, closed);
+  seatMap.update(state.seats, { pending: state.pending, locked: closed });
   const mine = mySeats();
   renderHolds(mine);
-  renderBookButton(mine, started);
+  renderBookButton(mine, closed);
 }
 
-/** Once a second: move the countdowns, and re-read the grid as soon as a hold of ours lapses. */
+/** Once a second: lapse the holds whose time is up, move the countdowns, say the queue's turns. */
 function tick() {
   if (!state.session) return;
   if (state.session.expiresAt && Date.parse(state.session.expiresAt) <= Date.now()) {
     endSession('Your session has ended. Please sign in again.');
     return;
   }
+  lapse();
+  announcePlace();
   render();
-  if (mySeats().some((s) => remainingMs(s.expires_at) === 0)) pollSeats();
 }
 
 // ---------------------------------------------------------------- start
@@ -561,6 +808,8 @@ function start() {
     selectShow(Number(el.showSelect.value) || null);
   });
   el.bookButton.addEventListener('click', bookHeldSeats);
+  el.queueJoin.addEventListener('click', joinQueue);
+  watchSideways(el.seatMapScroll, el.seatMapFrame, el.scrollHint);
   el.bookingsRefresh.addEventListener('click', refreshBookings);
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden) refreshSeats();

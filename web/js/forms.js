@@ -22,12 +22,41 @@ export function withBusyButton(form, fn) {
 
 /**
  * Marks `input` as the field that is wrong (aria-invalid, focused) until it is next
- * edited; the words go to the status region, said by the caller.
+ * edited. With `message`, the words also stand right under the field and are its
+ * description (aria-describedby), so a screen reader says them on focus; without, the
+ * caller says them in the status region.
  */
-export function flagField(input) {
+export function flagField(input, message) {
   input.setAttribute('aria-invalid', 'true');
-  input.addEventListener('input', () => input.removeAttribute('aria-invalid'), { once: true });
+  const note = message ? fieldNote(input) : null;
+  if (note) {
+    note.textContent = message;
+    note.hidden = false;
+  }
+  input.addEventListener('input', () => clearField(input), { once: true });
   input.focus();
+}
+
+/** Takes back what flagField said about `input`. */
+export function clearField(input) {
+  input.removeAttribute('aria-invalid');
+  const note = document.getElementById(`${input.id}-error`);
+  if (note) note.hidden = true;
+}
+
+/** The field's message element (made once, right after it) and linked as its description. */
+function fieldNote(input) {
+  const id = `${input.id}-error`;
+  let note = document.getElementById(id);
+  if (!note) {
+    note = document.createElement('p');
+    note.id = id;
+    note.className = 'field-error';
+    input.after(note);
+  }
+  const described = (input.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+  if (!described.includes(id)) input.setAttribute('aria-describedby', [...described, id].join(' '));
+  return note;
 }
 
 /** Length in characters as the API counts them (code points, not UTF-16 units). */

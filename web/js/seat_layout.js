@@ -2,7 +2,7 @@
 // the widest row, with an aisle down the middle and shorter rows centred. Shared by the
 // seat picker's map and the admin page's preview, so a theatre looks the same in both.
 
-const SEAT = 'minmax(24px, 1fr)';
+const SEAT = 'minmax(32px, 1fr)'; // a fingertip's target on a phone; narrower maps scroll
 const LABEL = '1rem';
 const AISLE = 'clamp(4px, 2vw, 14px)';
 const SEAT_WIDTH_PX = 52; // a comfortable seat on a wide screen, gaps included
