@@ -80,6 +80,43 @@ export function send({ method, path, headers = {}, body, localAddress, timeoutMs
   });
 }
 
+// One request whose answer may never end, as an event stream's does: resolves with the
+// status and headers as soon as they arrive and then aborts the request (its own
+// connection, never a pooled one), so `text` is ''. Any other answer (a problem) is read to
+// its end as `send` does.
+export function openStream({ method = 'GET', path, headers = {}, localAddress, timeoutMs = 15000 }) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: BASE_URL.hostname, port: BASE_URL.port || 80, method, path, headers, localAddress, agent: false, timeout: timeoutMs },
+      (res) => {
+        if ((res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+          resolve({ status: res.statusCode, headers: res.headers, text: '', json: undefined, bytes: Buffer.alloc(0), streamed: true });
+          res.on('error', () => {}); // the abort below, ours
+          req.destroy();
+          return;
+        }
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const bytes = Buffer.concat(chunks);
+          const text = bytes.toString('utf8');
+          let json;
+          try {
+            json = text ? JSON.parse(text) : undefined;
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode, headers: res.headers, text, json, bytes });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`timed out waiting for the answer's head: ${method} ${path}`)));
+    req.on('error', reject); // after the abort, a no-op: the promise is settled
+    req.end();
+  });
+}
+
 // Sends raw bytes (for requests no HTTP client library would produce) and parses the
 // answer's status line, headers and body (Content-Length or close-delimited).
 export function sendRaw(bytes, { localAddress, timeoutMs = 10000 } = {}) {
@@ -137,14 +174,17 @@ export class Api {
   }
 
   async call(method, template, opts = {}) {
-    const { params, query = '', body, headers = {}, expect, code, bodyInvalid, noAuth } = opts;
+    // stream: the answer may be an endless event stream (see openStream); no body is sent.
+    const { params, query = '', body, headers = {}, expect, code, bodyInvalid, noAuth, stream } = opts;
     const path = API_PREFIX + fillPath(template, params) + query;
     const allHeaders = { ...headers };
     const token = opts.token ?? this.token;
     if (token && !noAuth && allHeaders.authorization === undefined) {
       allHeaders.authorization = `Bearer ${token}`;
     }
-    const res = await send({ method, path, headers: allHeaders, body, localAddress: this.localAddress });
+    const res = stream
+      ? await openStream({ method, path, headers: allHeaders, localAddress: this.localAddress })
+      : await send({ method, path, headers: allHeaders, body, localAddress: this.localAddress });
     const what = describe(method, path, body);
     const problems = this.contract.check(method, template, res);
     assert.deepEqual(problems, [], `${what}\n  answered ${res.status}: ${res.text.slice(0, 400)}`);

@@ -170,6 +170,11 @@ export class Contract {
         `is not one of ${mediaTypes.join(', ')}`);
       return problems;
     }
+    // An event stream never ends: the client read its head only (lib/client.mjs openStream).
+    if (contentType === 'text/event-stream') {
+      if (!res.streamed) problems.push(`${where} ${res.status}: an event stream read as a plain answer`);
+      return problems;
+    }
     // The one binary answer (a ticket's QR code): it must at least be a PNG.
     if (contentType === 'image/png') {
       const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
