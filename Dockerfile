@@ -20,6 +20,9 @@ RUN cmake --preset default -DSEATS_TESTS=OFF \
 
 # Runtime stage: the shared libraries only (and tzdata, which theatre time zones are checked
 # against), no compiler, a non-root user.
+# /run/seats-events: the directory of nginx's events socket, shared through the volume
+# seats-events (docker-compose.yml), made exactly as docker/nginx.Dockerfile makes it, with the
+# group seats on the same gid (10001) in both images.
 FROM debian:bookworm-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
@@ -27,8 +30,10 @@ RUN apt-get update \
       libcurl4 libqrencode4 libpng16-16 ca-certificates \
       libfcgi-bin \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --user-group --no-create-home --home-dir /nonexistent \
-      --shell /usr/sbin/nologin seats
+ && groupadd --system --gid 10001 seats \
+ && useradd --system --uid 10001 --gid seats --no-create-home --home-dir /nonexistent \
+      --shell /usr/sbin/nologin seats \
+ && install -d -o www-data -g seats -m 0750 /run/seats-events
 COPY docker/seatd-entrypoint.sh /usr/local/bin/seatd-entrypoint
 COPY --from=build /seatd /usr/local/bin/seatd
 USER seats

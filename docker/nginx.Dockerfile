@@ -5,12 +5,22 @@
 # listens on an unprivileged port, 8080, which compose publishes on the host.
 FROM debian:bookworm-slim
 # nginx opens its built-in error log before it reads the configuration: point it at stderr.
+# /run/seats-events holds nchan's publisher socket (SEATS_EVENTS_SOCKET), shared with the app
+# container through the volume seats-events (docker-compose.yml). nginx makes every Unix
+# socket 0666, so the directory keeps others out: www-data writes it, the group seats (seatd's
+# gid, 10001, as in Dockerfile, which makes the directory alike) may only pass through.
+# With nchan loaded, nginx also makes its compiled-in client body directory at start, whatever
+# client_body_temp_path says (checked: "mkdir() /var/lib/nginx/body failed (13: Permission
+# denied)" as www-data); nothing is written there, but it must be www-data's.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       nginx libnginx-mod-nchan curl \
  && rm -rf /var/lib/apt/lists/* \
  && ln -sf /dev/stderr /var/log/nginx/error.log \
- && install -d -o www-data -g www-data -m 0750 /run/seats-nginx
+ && install -d -o www-data -g www-data -m 0750 /run/seats-nginx \
+ && groupadd --system --gid 10001 seats \
+ && install -d -o www-data -g seats -m 0750 /run/seats-events \
+ && install -d -o www-data -g www-data -m 0700 /var/lib/nginx/body
 COPY conf/nginx/ /usr/share/seats/conf/nginx/
 COPY web/ /usr/share/seats/web/
 # Where render.sh writes and what the server block points at, fixed for this image; the
@@ -24,7 +34,8 @@ ENV SEATS_CONF_OUT=/run/seats-nginx \
     SEATS_ACCESS_LOG=/dev/stdout \
     SEATS_ERROR_LOG=/dev/stderr \
     SEATS_MAIN_UPSTREAM=app:9000 \
-    SEATS_LOGIN_UPSTREAM=app-login:9000
+    SEATS_LOGIN_UPSTREAM=app-login:9000 \
+    SEATS_EVENTS_SOCKET=/run/seats-events/events.sock
 USER www-data
 EXPOSE 8080
 STOPSIGNAL SIGQUIT

@@ -51,12 +51,21 @@ set(POOL_WHAT "the API")
 set(POOL api)
 set(POOL_TAG seatd)
 set(POOL_EXEC /usr/sbin/seatd)
+# Only the API pool changes seats, so only it publishes seat events (and may reach the socket).
+set(POOL_EVENTS "# Seat events go to nchan's publisher in nginx (the site's \"Seat events\" server), in
+# /run/seats-events (root:seats 0750, /usr/lib/tmpfiles.d/seats.conf; nginx makes the socket
+# 0666, so the directory is the guard). The group seats lets this pool through: systemd gives
+# User= only the groups /etc/group lists it in, not its own primary group. ProtectSystem=strict
+# leaves the path read-only, which connect() does not mind.
+Environment=EVENTS_SOCKET=/run/seats-events/events.sock
+SupplementaryGroups=seats")
 configure_file(${SEATS_PKG_DIR}/systemd/seats-pool.service.in
                ${SEATS_PKG_OUT}/systemd/seats.service @ONLY)
 set(POOL_UNIT seats-login.service)
 set(POOL_WHAT "login and register")
 set(POOL login)
 set(POOL_TAG seatd-login)
+set(POOL_EVENTS "# Login and register change no seats: this pool publishes no seat events.")
 # The login pool runs no mailer: the API pool's is the host's one.
 set(POOL_EXEC "/bin/sh -c 'WORKERS=\"$\${LOGIN_WORKERS:-2}\" MAILER=0 exec /usr/sbin/seatd'")
 configure_file(${SEATS_PKG_DIR}/systemd/seats-pool.service.in
@@ -85,6 +94,8 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/web/ DESTINATION share/seats/web
         FILES_MATCHING PATTERN "*.html" PATTERN "*.css" PATTERN "*.js")
 # MariaDB settings for a 1 GB VPS, for an operator to link into /etc/mysql/mariadb.conf.d/.
 install(FILES ${PROJECT_SOURCE_DIR}/conf/mariadb/seats.cnf DESTINATION share/seats/mariadb)
+# /run/seats-events at every boot, before nginx starts (its site listens there).
+install(FILES ${SEATS_PKG_DIR}/tmpfiles.d/seats.conf DESTINATION lib/tmpfiles.d)
 install(FILES ${SEATS_PKG_OUT}/systemd/seats.service ${SEATS_PKG_OUT}/systemd/seats-login.service
         DESTINATION /lib/systemd/system)
 # Conffiles. seats.conf holds secrets: 0640, group seats from postinst (the group does not
@@ -121,11 +132,13 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION web)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# Beyond seatd's libraries: nginx serves the site; mariadb-client is what seats-admin runs
-# (mariadb, mariadb-dump); adduser makes the user in postinst; init-system-helpers has
+# Beyond seatd's libraries: nginx serves the site, with nchan for the seat events
+# (libnginx-mod-nchan, which Debian's nginx.conf loads through modules-enabled/); mariadb-client
+# is what seats-admin runs (mariadb, mariadb-dump); adduser makes the user in postinst; init-system-helpers has
 # deb-systemd-helper and deb-systemd-invoke; tzdata is what theatre time zones are checked
 # against.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "nginx, mariadb-client, adduser, tzdata, init-system-helpers (>= 1.54~)")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS
+    "nginx, libnginx-mod-nchan, mariadb-client, adduser, tzdata, init-system-helpers (>= 1.54~)")
 # The database may live on another server, so the server is not a hard dependency; on the
 # one-VPS setup it is the usual companion (conf/mariadb/seats.cnf is sized for it), and
 # apt installs recommended packages by default.

@@ -2,9 +2,11 @@
 # render-site.sh DEFAULTS OUT: the package's nginx site (/etc/nginx/sites-available/seats),
 # rendered by conf/nginx/render.sh --site with the nginx settings of DEFAULTS
 # (packaging/seats.conf.package, the same values the package's seats.conf shows) and the
-# paths the package installs: the units' sockets under /run/seats, the page under
-# /usr/share/seats/web, the log beside Debian's (/var/log/nginx, rotated by nginx's own
-# logrotate file).
+# paths the package installs: the units' sockets under /run/seats, nchan's publisher socket
+# (seat events) in /run/seats-events (the package's tmpfiles.d entry makes the directory), the
+# page under /usr/share/seats/web, the log beside Debian's (/var/log/nginx, rotated by nginx's
+# own logrotate file). Debian's nginx.conf loads nchan (modules-enabled/, from
+# libnginx-mod-nchan), so the site file has no load_module: --site renders seats.conf only.
 set -eu
 
 [ $# -eq 2 ] || {
@@ -33,6 +35,7 @@ SEATS_CONF_OUT=$work SEATS_LISTEN=$listen SEATS_WEB_ROOT=/usr/share/seats/web \
   SEATS_MAIN_UPSTREAM=unix:/run/seats/api/seatd.sock \
   SEATS_LOGIN_UPSTREAM=unix:/run/seats/login/seatd.sock \
   SEATS_ACCESS_LOG=/var/log/nginx/seats-access.log \
+  SEATS_EVENTS_SOCKET=/run/seats-events/events.sock \
   SEATS_TRUSTED_PROXIES="$(setting TRUSTED_PROXIES | tr ',' ' ')" \
   LOGIN_RATE=$(setting LOGIN_RATE) API_RATE=$(setting API_RATE) \
   REQUEST_TIMEOUT=$(setting REQUEST_TIMEOUT) SEATS_KEEPALIVE=$(setting UPSTREAM_KEEPALIVE) \
@@ -46,7 +49,9 @@ SEATS_CONF_OUT=$work SEATS_LISTEN=$listen SEATS_WEB_ROOT=/usr/share/seats/web \
 #   rm /etc/nginx/sites-enabled/default
 #   nginx -t && systemctl reload nginx
 # The seatd pools answer on /run/seats/{api,login}/seatd.sock (seats.service,
-# seats-login.service). Rendered with: listen $listen, LOGIN_RATE=$(setting LOGIN_RATE),
+# seats-login.service); seats.service publishes seat events to nchan on
+# /run/seats-events/events.sock, which this site makes.
+# Rendered with: listen $listen, LOGIN_RATE=$(setting LOGIN_RATE),
 # API_RATE=$(setting API_RATE), REQUEST_TIMEOUT=$(setting REQUEST_TIMEOUT) (also in /etc/seats/seats.conf).
 
 EOF

@@ -127,5 +127,11 @@ for name in $files; do
 done
 
 if [ "${1:-}" = --exec ]; then
+  # nginx removes its Unix sockets when it exits, but not when it is killed, and a file left
+  # there makes the next start fail ("bind() ... Address already in use"). The container's
+  # events socket lives in a volume that outlives the container, so a crashed nginx would
+  # never come back under the restart policy. In its own container nothing else listens
+  # there: whatever is there is stale.
+  rm -f "$SEATS_EVENTS_SOCKET"
   exec nginx -c "$SEATS_CONF_OUT/nginx.conf" -g 'daemon off;'
 fi

@@ -2,17 +2,22 @@
 # scripts/test's docker phase: the compose stack (docker-compose.yml + docker/compose.test.yml)
 # built and run for real, then the black-box suites against it and the promises of API.md
 # "Docker": a crashed pool is restarted without losing a 201 booking, the data survives
-# down/up, and no demo account exists unless DEMO_DATA=1.
+# down/up, and no demo account exists unless DEMO_DATA=1. Seat events go through nginx's
+# nchan to a subscriber (scripts/lib/seat_events.sh) on the new stack, after down/up (the
+# volume seats-events kept) and after nginx itself was killed and restarted.
 #
 # Defines phase_docker only; needs scripts/test's phase/phase_done/log/die/run_ctest/SUMMARY.
-# Options (environment): DOCKER_TEST_PROJECT (seats-test), DOCKER_TEST_HTTP_PORT (18580),
-# DOCKER_TEST_DB_PORT (18581), DOCKER_NO_CACHE=1 (rebuild every layer: the cold figure). Images are kept for the layer cache; the project's
-# containers, network and volume are removed at the end, pass or fail.
+# Options (environment): DOCKER_TEST_PROJECT (seats-test; also the images' tag,
+# SEATS_IMAGE_TAG), DOCKER_TEST_HTTP_PORT (18580), DOCKER_TEST_DB_PORT (18581),
+# DOCKER_NO_CACHE=1 (rebuild every layer: the cold figure). Images are kept for the layer
+# cache; the project's containers, network and volumes are removed at the end, pass or fail.
 
 # shellcheck source=scripts/lib/docker.sh
 source "$(dirname "${BASH_SOURCE[0]}")/docker.sh"
 # shellcheck source=scripts/lib/migrate.sh
 source "$(dirname "${BASH_SOURCE[0]}")/migrate.sh"
+# shellcheck source=scripts/lib/seat_events.sh
+source "$(dirname "${BASH_SOURCE[0]}")/seat_events.sh"
 
 DOCKER_TEST_PROJECT=${DOCKER_TEST_PROJECT:-seats-test}
 DOCKER_TEST_HTTP_PORT=${DOCKER_TEST_HTTP_PORT:-18580}
@@ -35,6 +40,8 @@ DOCKER_STEP_TIMES=()
 DOCKER_STEP=""
 DOCKER_STEP_START=0
 DOCKER_PREV_EXIT_TRAP=""
+DOCKER_EVENTS_TOKEN=""
+DOCKER_EVENTS_SHOW=""
 
 # dtc ARGS...: docker-compose for the test project, with the test override.
 dtc() {
@@ -283,6 +290,9 @@ docker_down_up_keeps_data() {
   mariadb_log=$(dtc logs --no-color mariadb 2>&1)
   grep -q 'database seats has its data' <<<"$mariadb_log" ||
     die "the second start of MariaDB did not find its database (see its log)"
+  # Before the login storm, which leaves no room under LOGIN_RATE for a registration.
+  DOCKER_EVENTS_TOKEN=$(docker_login "events1-$$@example.com" "events-password-1")
+  docker_events "seat events after down/up"
 
   # {} is refused (422) before any bcrypt work; burst 20 at 5 r/s.
   local answers limited other _
@@ -298,7 +308,54 @@ docker_down_up_keeps_data() {
   ((limited > 0 && other == 0)) || die "the login storm was not limited as configured"
 }
 
-# Step 6: docker-compose.yml alone (no DEMO_DATA) on a new volume: the schema, no demo user.
+# docker_events LABEL: the seat events end to end through the compose stack's nginx, as the
+# customer DOCKER_EVENTS_TOKEN, on a show of their own (made at the first call: the suites
+# before it may have taken the demo shows' seats); then the events socket's directory as both
+# containers see it (the volume seats-events, made from the images).
+docker_events() {
+  if [[ -z $DOCKER_EVENTS_SHOW ]]; then
+    DOCKER_EVENTS_SHOW=$(docker_test_sql -e "
+      INSERT INTO shows (movie_id, theatre_id, start_time)
+        VALUES (1, 1, UTC_TIMESTAMP() + INTERVAL 30 DAY);
+      SET @show = LAST_INSERT_ID();
+      INSERT INTO show_seats (show_id, seat_row, row_position, seat_number)
+        SELECT @show, 'A', 1, n.seq FROM seq_1_to_5 n;
+      SELECT @show") || die "cannot create the events check's show"
+  fi
+  local line
+  line=$(seat_events_check "http://127.0.0.1:$DOCKER_TEST_HTTP_PORT/api/v1" \
+    "$DOCKER_EVENTS_TOKEN" "$DOCKER_EVENTS_SHOW" "$DOCKER_TMP") || die "$1 failed"
+  local service modes=()
+  for service in nginx app; do
+    modes+=("$service: $(docker exec "$(docker_cid "$service")" stat -c '%a %U:%G' /run/seats-events)")
+  done
+  [[ ${modes[*]} == "nginx: 750 www-data:seats app: 750 www-data:seats" ]] ||
+    die "/run/seats-events is not www-data:seats 0750 in both containers: ${modes[*]}"
+  line="$1: $line; /run/seats-events 750 www-data:seats in nginx and app"
+  log "docker: $line"
+  SUMMARY+=("       docker $line")
+}
+
+# Step 6: SIGKILL to nginx's master (the container's main process) from the host. It leaves
+# its events socket in the volume; Docker's restart policy must bring nginx back (past that
+# file: render.sh --exec) and events must flow again.
+docker_kill_nginx() {
+  local cid pid restarts deadline killed_at=$SECONDS
+  cid=$(docker_cid nginx)
+  pid=$(docker inspect -f '{{.State.Pid}}' "$cid")
+  restarts=$(docker inspect -f '{{.RestartCount}}' "$cid")
+  kill -KILL "$pid"
+  deadline=$((SECONDS + 60))
+  until [[ $(docker inspect -f '{{.RestartCount}} {{.State.Running}}' "$cid") == "$((restarts + 1)) true" ]] &&
+    [[ $(docker_health_code) == 200 ]]; do
+    ((SECONDS < deadline)) || die "nginx was not back within 60 s of its kill ($(docker inspect -f '{{.RestartCount}} {{.State.Status}}' "$cid"))"
+    sleep 0.1
+  done
+  log "docker: nginx back $((SECONDS - killed_at)) s after kill -9 $pid"
+  docker_events "seat events after kill -9 of nginx"
+}
+
+# Step 7: docker-compose.yml alone (no DEMO_DATA) on a new volume: the schema, no demo user.
 docker_no_demo_without_flag() {
   dtc down -v
   dtc_plain up -d mariadb
@@ -356,7 +413,7 @@ docker_on_exit() {
 }
 
 phase_docker() {
-  phase docker "compose stack: images, integration + race, kill -9 under load, down/up, no demo data"
+  phase docker "compose stack: images, integration + race, seat events, kill -9 under load, down/up, kill -9 nginx, no demo data"
   [[ -f $REPO_ROOT/build/CTestTestfile.cmake ]] ||
     die "no test binaries in build/: the docker phase runs those the unit phase builds"
   # Chain onto scripts/test's EXIT trap: our cleanup first, then its own.
@@ -369,6 +426,7 @@ phase_docker() {
   fi
   trap docker_on_exit EXIT
   DOCKER_STEP_TIMES=()
+  DOCKER_EVENTS_SHOW=""
 
   DOCKER_TMP=$(mktemp -d /tmp/seats-docker-test.XXXXXX)
   local jwt app_password
@@ -386,13 +444,15 @@ phase_docker() {
     HOLD_SECONDS=5 BCRYPT_COST=4 IDEMPOTENCY_KEYS_PER_DAY=40 SEAT_MAP_CACHE_MS=1000
     MAX_HOLDS_PER_SHOW=10 TOKEN_TTL_SECONDS=3600 LOGIN_RATE=0 API_RATE=0 LOGIN_FAILURES=10
     REQUEST_TIMEOUT=30 WORKERS= LOGIN_WORKERS=2 NGINX_WORKERS= DB_NAME=seats
+    # As the stack phase: short enough for integration.queue to see an admission end.
+    QUEUE_OPENS_BEFORE=900 ADMISSION_SECONDS=6
     # No mail in the compose test (no SMTP server in its network; the native stack's mail
     # suites test that path), whatever the stack phase exported: compose and the suites
     # both read it, and bookings then say "Booking confirmed.".
     SMTP_URL=
   )
   DOCKER_COMPOSE_ENV=("${DOCKER_TEST_SETTINGS[@]}" DB_PASSWORD="$app_password"
-    TEST_DB_PORT="$DOCKER_TEST_DB_PORT")
+    TEST_DB_PORT="$DOCKER_TEST_DB_PORT" SEATS_IMAGE_TAG="$DOCKER_TEST_PROJECT")
 
   docker_step "engine (ensure_dockerd)"
   ensure_dockerd
@@ -423,11 +483,16 @@ phase_docker() {
   docker_step "integration + race"
   docker_run_black_box_tests
   SUMMARY[-1]+=" (compose stack)"
+  docker_step "seat events (nchan)"
+  DOCKER_EVENTS_TOKEN=$(docker_login "events0-$$@example.com" "events-password-0")
+  docker_events "seat events"
 
   docker_step "kill -9 app under load"
   docker_kill_under_load
   docker_step "down + up (no build)"
   docker_down_up_keeps_data
+  docker_step "kill -9 nginx, events again"
+  docker_kill_nginx
   docker_step "new volume, no DEMO_DATA"
   docker_no_demo_without_flag
   docker_step_end
@@ -435,8 +500,8 @@ phase_docker() {
   local image
   log "docker: images"
   for image in "${DOCKER_TEST_IMAGES[@]}"; do
-    docker image ls --format '  {{.Repository}}:{{.Tag}}  {{.Size}}' "$image:latest" >&2
-    SUMMARY+=("       docker image $(docker image ls --format '{{.Repository}} {{.Size}}' "$image:latest")")
+    docker image ls --format '  {{.Repository}}:{{.Tag}}  {{.Size}}' "$image:$DOCKER_TEST_PROJECT" >&2
+    SUMMARY+=("       docker image $(docker image ls --format '{{.Repository}} {{.Size}}' "$image:$DOCKER_TEST_PROJECT")")
   done
   log "docker: step times"
   printf '  %s\n' "${DOCKER_STEP_TIMES[@]}" >&2

@@ -5,9 +5,11 @@
 # Debian's MariaDB server, nothing of seats). There it runs what an operator runs
 # (packaging/debian/README.Debian): seats-admin init, the units through systemctl, the nginx
 # site; then a smoke run over HTTP from this machine (health, register, login, hold, book),
-# seats-admin role, a reinstall (the upgrade path: migrate, restart), seats-admin backup -> an emptied database
+# the seat events through the site's nchan (scripts/lib/seat_events.sh), seats-admin role, a
+# reinstall (the upgrade path: migrate, restart), seats-admin backup -> an emptied database
 # -> seats-admin restore with the booking back, a `docker restart` with the booking still
-# there and the smoke run again, and a purge. Prints each step's time and the sizes.
+# there, the smoke run and the seat events again (the boot's tmpfiles.d made their socket's
+# directory), and a purge. Prints each step's time and the sizes.
 #
 # Needs scripts/test's phase/phase_done/log/die and common.sh; uses docker.sh's engine and
 # base image. The container is removed at the end; after a failure it is left for a look
@@ -15,6 +17,8 @@
 
 # shellcheck source=scripts/lib/docker.sh
 declare -F ensure_dockerd >/dev/null || source "$REPO_ROOT/scripts/lib/docker.sh"
+# shellcheck source=scripts/lib/seat_events.sh
+declare -F seat_events_check >/dev/null || source "$REPO_ROOT/scripts/lib/seat_events.sh"
 
 PKG_TEST_IMAGE=seats-package-test:bookworm
 # One container per checkout, so two checkouts can run the phase at once.
@@ -22,6 +26,7 @@ PKG_CONTAINER=seats-package-test-$(printf '%s' "$REPO_ROOT" | md5sum | cut -c1-8
 PKG_TIMES=()
 PKG_STATUS=""
 PKG_BODY=""
+PKG_EVENTS=()
 
 # pkg_step NAME COMMAND...: runs COMMAND, fails the phase with NAME when it fails, and keeps
 # how long it took for the summary.
@@ -200,6 +205,22 @@ pkg_smoke() {
   log "smoke ($label): user $email booked seat $seat of show 101 (booking $PKG_BOOKING)"
 }
 
+# pkg_events LABEL: the seat events end to end through the site, as the last smoke run's
+# user, on demo show 101. The directory of nchan's socket is the package's (tmpfiles.d): made
+# by postinst at install, by systemd-tmpfiles at boot.
+pkg_events() {
+  local mode line
+  mode=$(pkg_exec stat -c '%a %U:%G' /run/seats-events) || return 1
+  [[ $mode == "750 root:seats" ]] || {
+    log "/run/seats-events: $mode, want 750 root:seats"
+    return 1
+  }
+  pkg_base_url
+  line=$(seat_events_check "$PKG_URL" "$PKG_TOKEN" 101 "$PKG_WORK") || return 1
+  log "package: $1: $line"
+  PKG_EVENTS+=("$1: $line")
+}
+
 # seats-admin role: the smoke user becomes staff (the login answer says so); an unknown
 # e-mail is refused.
 pkg_role() {
@@ -277,7 +298,7 @@ pkg_purge() {
     return 1
   }
   local path
-  for path in /etc/seats /var/lib/seats /run/seats /etc/nginx/sites-enabled/seats; do
+  for path in /etc/seats /var/lib/seats /run/seats /run/seats-events /etc/nginx/sites-enabled/seats; do
     if pkg_exec test -e "$path" -o -L "$path"; then
       log "$path is left after purge"
       return 1
@@ -308,6 +329,7 @@ phase_package() {
   pkg_step "systemctl enable --now seats seats-login" pkg_start_units
   pkg_step "enable the nginx site" pkg_enable_site
   pkg_step "smoke: health, register, login, hold, book" pkg_smoke first
+  pkg_step "seat events through the site (nchan)" pkg_events "seat events"
   PKG_TOKEN1=$PKG_TOKEN PKG_BOOKING1=$PKG_BOOKING
   pkg_step "seats-admin role EMAIL staff" pkg_role
   pkg_step "reinstall (upgrade path: migrate, restart)" pkg_reinstall
@@ -318,11 +340,12 @@ phase_package() {
   pkg_step "docker restart" pkg_restart
   pkg_step "booking still there after restart" pkg_booking_confirmed "$PKG_TOKEN1" "$PKG_BOOKING1"
   pkg_step "smoke again after restart" pkg_smoke restarted
+  pkg_step "seat events after restart (tmpfiles.d)" pkg_events "seat events after docker restart"
   log "systemd-analyze security: $(pkg_exec systemd-analyze security seats.service --no-pager | tail -n 1)"
   pkg_step "apt-get purge seats" pkg_purge
   docker rm -f "$PKG_CONTAINER" >/dev/null
   rm -rf "$PKG_WORK"
-  printf '%s\n' "${PKG_TIMES[@]}"
+  printf '%s\n' "${PKG_TIMES[@]}" "${PKG_EVENTS[@]}"
   printf '.deb %s: %s bytes; installed: %s KiB (Installed-Size), %s bytes of files; with its dependencies: %s\n' \
     "$PKG_DEB" "$(stat -c %s "$PKG_DEB")" "$PKG_INSTALLED_KB" "$PKG_INSTALLED_DU" \
     "${PKG_APT_SPACE:-(apt did not say)}"
