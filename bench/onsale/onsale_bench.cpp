@@ -649,8 +649,14 @@ int OnsaleBench::run() {
   double hard_end = on_sale_at_ + o_.max_seconds;
   at_wall(hard_end, [this] { stopping_ = true; });
   double cpu_before = bench::own_cpu_seconds();
-  // Until stopping, then until the exchanges still running have finished.
-  while (!stopping_) loop_.run_until(Clock::now() + std::chrono::milliseconds(200));
+  // Until every user is done (or the sale is over), then until the exchanges still
+  // running have finished.
+  auto all_done = [this] {
+    return std::all_of(users_.begin(), users_.end(), [](const User& u) { return u.done; });
+  };
+  while (!stopping_ && !all_done()) {
+    loop_.run_until(Clock::now() + std::chrono::milliseconds(200));
+  }
   loop_.run_until_idle(Clock::now() + std::chrono::seconds(35));
   JsonPtr out(report());
   json_object_set_new(out.get(), "client_cpu_s",
