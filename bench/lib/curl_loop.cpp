@@ -19,14 +19,17 @@ double ms_between(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double, std::milli>(to - from).count();
 }
 
-CurlLoop::CurlLoop(long max_connections) : multi_(curl_multi_init()), epoll_fd_(epoll_create1(0)) {
+CurlLoop::CurlLoop(long max_connections)
+    : multi_(curl_multi_init()), epoll_fd_(epoll_create1(0)), max_in_curl_(max_connections) {
   if (multi_ == nullptr || epoll_fd_ < 0) throw std::runtime_error("curl_multi_init or epoll");
   curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &CurlLoop::on_socket);
   curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
   curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &CurlLoop::on_timer);
   curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
   if (max_connections > 0) {
-    curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, max_connections);
+    // The limit is kept here (waiting_), not with CURLMOPT_MAX_TOTAL_CONNECTIONS: libcurl
+    // 7.88 retries every pending transfer each time a connection frees up, which with
+    // thousands waiting cost the client more CPU than the server spent answering.
     curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, max_connections);
   } else {
     // Keep every idle connection for reuse rather than closing the oldest ones.
@@ -82,20 +85,46 @@ Exchange* CurlLoop::start(const RequestSpec& spec, std::function<void(Exchange&)
   for (const std::string& h : spec.headers) ex->headers = curl_slist_append(ex->headers, h.c_str());
   if (ex->headers != nullptr) curl_easy_setopt(e, CURLOPT_HTTPHEADER, ex->headers);
   ex->started = Clock::now();
-  if (curl_multi_add_handle(multi_, e) != CURLM_OK) throw std::runtime_error("add_handle");
   ++transfers_;
+  if (max_in_curl_ > 0 && in_curl_ >= static_cast<size_t>(max_in_curl_)) {
+    waiting_.push_back(ex);
+  } else {
+    hand_to_curl(ex);
+  }
   return ex;
 }
 
+void CurlLoop::hand_to_curl(Exchange* ex) {
+  if (curl_multi_add_handle(multi_, ex->easy) != CURLM_OK) throw std::runtime_error("add_handle");
+  ++in_curl_;
+}
+
+void CurlLoop::admit_waiting() {
+  while (!waiting_.empty() && (max_in_curl_ <= 0 || in_curl_ < static_cast<size_t>(max_in_curl_))) {
+    Exchange* next = waiting_.front();
+    waiting_.pop_front();
+    hand_to_curl(next);
+  }
+}
+
 void CurlLoop::release(Exchange* ex) {
-  curl_multi_remove_handle(multi_, ex->easy);
+  auto queued = std::find(waiting_.begin(), waiting_.end(), ex);
+  if (queued != waiting_.end()) {
+    waiting_.erase(queued);
+  } else {
+    curl_multi_remove_handle(multi_, ex->easy);
+    --in_curl_;
+  }
   curl_easy_cleanup(ex->easy);
   curl_slist_free_all(ex->headers);
   --transfers_;
   delete ex;
 }
 
-void CurlLoop::close(Exchange* ex) { release(ex); }
+void CurlLoop::close(Exchange* ex) {
+  release(ex);
+  admit_waiting();
+}
 
 void CurlLoop::at(Clock::time_point when, std::function<void()> fn) {
   timers_.push(Timer{when, timer_seq_++, std::move(fn)});
@@ -165,12 +194,14 @@ void CurlLoop::finish_done_transfers() {
     if (ex->result != CURLE_OK) ex->status = 0;
     // Taken out of the multi handle first, so on_done may start new exchanges freely.
     curl_multi_remove_handle(multi_, ex->easy);
+    --in_curl_;
     if (ex->on_done) ex->on_done(*ex);
     curl_easy_cleanup(ex->easy);
     curl_slist_free_all(ex->headers);
     --transfers_;
     delete ex;
   }
+  admit_waiting();
 }
 
 void CurlLoop::run_until(Clock::time_point until) {

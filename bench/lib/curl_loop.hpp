@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <queue>
@@ -50,8 +51,8 @@ struct RequestSpec {
 
 class CurlLoop {
  public:
-  // max_connections: libcurl's limit on open connections (0 = none); requests beyond it wait
-  // inside libcurl for a free connection, and that wait counts in their elapsed time.
+  // max_connections: how many exchanges run at once (0 = no limit); those started beyond it
+  // wait in a queue here for a free slot, and that wait counts in their elapsed time.
   explicit CurlLoop(long max_connections);
   ~CurlLoop();
   CurlLoop(const CurlLoop&) = delete;
@@ -90,13 +91,18 @@ class CurlLoop {
   static size_t on_header(char* data, size_t size, size_t count, void* exchange);
   void finish_done_transfers();
   void release(Exchange* exchange);
+  void hand_to_curl(Exchange* exchange);
+  void admit_waiting();
 
   CURLM* multi_;
   int epoll_fd_;
   bool curl_timer_set_ = false;
   Clock::time_point curl_timer_;
   bool stopped_ = false;
-  size_t transfers_ = 0;
+  size_t transfers_ = 0;  // running or waiting
+  long max_in_curl_;
+  size_t in_curl_ = 0;
+  std::deque<Exchange*> waiting_;  // started, waiting for one of max_in_curl_ slots
   uint64_t timer_seq_ = 0;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
 };

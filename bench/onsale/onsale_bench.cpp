@@ -192,6 +192,7 @@ struct User {
   bool tried_late_early_lock = false;
   bool done = false;
   std::vector<int64_t> held;
+  std::vector<double> grants;  // when each lock of this user was answered 200
   std::set<int64_t> tried;
   int grid_reads = 0;
   int bookings = 0;
@@ -242,6 +243,7 @@ class OnsaleBench {
   Kind joins_, queue_gets_, grids_, locks_, early_locks_, books_, admin_;
   uint64_t s5xx_ = 0, transport_errors_ = 0;
   std::string first_5xx_;
+  uint64_t holds_unverified_ = 0;  // granted to a user whose admit_at this run never learned
   uint64_t holds_before_admission_ = 0, admitted_before_admit_at_ = 0, early_grants_ = 0;
   uint64_t not_admitted_after_admitted_ = 0, sold_out_users_ = 0, expired_users_ = 0;
   uint64_t joined_after_sale_ = 0, seats_sold_ = 0;
@@ -515,9 +517,12 @@ void OnsaleBench::early_lock(User& u, const char* when) {
        });
 }
 
+// Judged when the run is over (report()), against the user's admit_at as the queue finally
+// gave it: a lock answered while the user's last answer was still PRE_QUEUE is not early
+// if the sale had reached the user's position by then.
 void OnsaleBench::note_lock_granted(User& u, const Exchange&, bool early) {
   if (early) ++early_grants_;
-  if (std::isnan(u.admit_at) || wall_now() < u.admit_at) ++holds_before_admission_;
+  u.grants.push_back(wall_now());
 }
 
 void OnsaleBench::sold_out_seen() {
@@ -568,7 +573,7 @@ json_t* OnsaleBench::report() {
   int64_t cumulative = 0;
   for (const Buyer& b : buyers) {
     cumulative += b.seats;
-    if (cumulative >= capacity_) {
+    if (cumulative >= std::min<int64_t>(capacity_, static_cast<int64_t>(seats_sold_))) {
       ideal_sellout = b.ideal - on_sale_at_;
       break;
     }
@@ -580,6 +585,13 @@ json_t* OnsaleBench::report() {
       buyers.empty() ? 0 : static_cast<double>(seats_sold_) / static_cast<double>(buyers.size());
   uint64_t still_waiting = 0, impatient = 0;
   for (const User& u : users_) {
+    for (double granted : u.grants) {
+      if (std::isnan(u.admit_at)) {
+        ++holds_unverified_;
+      } else if (granted < u.admit_at) {
+        ++holds_before_admission_;
+      }
+    }
     still_waiting += !u.done ? 1 : 0;
     impatient += u.impatient ? 1 : 0;
   }
@@ -622,6 +634,8 @@ json_t* OnsaleBench::report() {
   if (!first_5xx_.empty()) json_object_set_new(out, "first_5xx", json_string(first_5xx_.c_str()));
   json_object_set_new(out, "holds_before_admission",
                       json_integer(static_cast<json_int_t>(holds_before_admission_)));
+  json_object_set_new(out, "holds_admission_unknown",
+                      json_integer(static_cast<json_int_t>(holds_unverified_)));
   json_object_set_new(out, "early_grants", json_integer(static_cast<json_int_t>(early_grants_)));
   json_object_set_new(out, "admitted_before_admit_at",
                       json_integer(static_cast<json_int_t>(admitted_before_admit_at_)));
@@ -630,6 +644,10 @@ json_t* OnsaleBench::report() {
   json_object_set_new(out, "positions_known",
                       json_integer(static_cast<json_int_t>(positions.size())));
   json_object_set_new(out, "positions_are_1_to_n", json_boolean(positions_ok));
+  json_object_set_new(out, "positions_max", json_integer(positions.empty() ? 0 : positions.back()));
+  json_object_set_new(out, "positions_distinct",
+                      json_integer(static_cast<json_int_t>(
+                          std::unique(positions.begin(), positions.end()) - positions.begin())));
   json_object_set_new(out, "users_sold_out",
                       json_integer(static_cast<json_int_t>(sold_out_users_)));
   json_object_set_new(out, "users_expired", json_integer(static_cast<json_int_t>(expired_users_)));
