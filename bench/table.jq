@@ -38,6 +38,24 @@ row([ "run", "conns", "nginx", "seatd", "MariaDB", "client", "machine", "foreign
   (if (.name | startswith("db-")) then "  conflicts \(.conflicts) errors \(.errors)" else "  non-2xx \(.s4xx + .s5xx + .s409) sockerr \(.socket_errors)" end) +
   (if .kind == "info" then "  (not a ceiling: db-hold + a user lookup per tx)" else "" end)),
 "  db-mixed (estimate: 80% read, 20% hold)  \(.ceilings.db_mixed_estimate | int)",
+(if .events then .events as $e |
+  "",
+  "events (\($e.rounds) round(s); \($e.subscribers) SSE subscribers on one show, \($e.target_rate) holds/s there, each released at once):",
+  "  connected \($e.connected_min)/\($e.subscribers) (fewest in a round); events missed \($e.missed) of \($e.expected); unmatched \($e.unmatched), duplicates \($e.duplicates), streams closed early \($e.streams_closed_early)",
+  "  delivery after the change's answer: p50 \($e.delivery_p50_ms | num) ms, p99 \($e.delivery_p99_ms | num) ms (with max-rate holds beside: p50 \($e.max_load_delivery_p50_ms | num), p99 \($e.max_load_delivery_p99_ms | num) ms)",
+  "  nginx RSS: \($e.nginx_rss_before_mb) MB before, \($e.nginx_rss_idle_with_mb) MB with the streams idle, growth at peak \($e.nginx_growth_mb) MB",
+  "  holds/s at \($e.target_rate)/s: \($e.fixed_holds_per_s_without | num) without, \($e.fixed_holds_per_s_with | num) with (lock p99 \($e.fixed_lock_p99_ms_without | num) / \($e.fixed_lock_p99_ms_with | num) ms)",
+  "  holds/s at max rate: \($e.max_holds_per_s_without | num) without (mean of before and after), \($e.max_holds_per_s_with | num) with"
+ else empty end),
+(if .onsale then .onsale as $o |
+  "",
+  "onsale (\($o.rounds) round(s); \($o.users) users, a \($o.capacity)-seat show, queue_rate \($o.queue_rate)/s):",
+  "  joins \($o.joins) (200: \($o.joins_ok)): p50 \($o.join_p50_ms | num) ms, p99 \($o.join_p99_ms | num) ms;  GET queue \($o.queue_gets): p50 \($o.queue_get_p50_ms | num), p99 \($o.queue_get_p99_ms | num) ms",
+  "  holds \($o.holds): p50 \($o.hold_p50_ms | num) ms, p99 \($o.hold_p99_ms | num) ms;  grid p99 \($o.grid_p99_ms | num) ms;  booking p99 \($o.booking_p99_ms | num) ms;  5xx \($o.s5xx), transport errors \($o.transport_errors)",
+  "  before admission: holds \($o.holds_before_admission_client) (client), \($o.holds_before_admission_db) of \($o.db_seats_checked) seats (database); admitted early \($o.admitted_before_admit_at); impatient locks \($o.early_locks), granted \($o.early_grants)",
+  "  sold \($o.seats_sold_min)/\($o.capacity) (fewest in a round) at \($o.seats_per_s | num) seats/s, last \($o.last_sale_s | num) s after on_sale_at; admissions allowed the sell-out at \($o.ideal_sellout_s | num) s (\($o.admission_allows_seats_per_s | num) seats/s)",
+  "  CPU us per request: nginx \($o.cpu_us_per_req.nginx), seatd \($o.cpu_us_per_req.seatd), MariaDB \($o.cpu_us_per_req.mariadb), client \($o.cpu_us_per_req.client), machine \($o.cpu_us_per_req.machine), foreign \($o.cpu_us_per_req.foreign_pct)%"
+ else empty end),
 "",
 "targets: \(.targets_met)/\(.targets_total) met",
 (.targets[] |
