@@ -122,7 +122,11 @@ before(async () => {
     const shows = (await anon.get('/movies/{id}/shows', { params: { id: m.id }, expect: 200 })).json;
     for (const s of shows) {
       const t = Date.parse(s.time);
-      if (t > now + 3600_000) future.push(s);
+      // Only the demo's own (its two theatres of 50 seats): the browser and integration
+      // suites add shows to the demo movies too, with other rows, and by the time this
+      // suite runs again (the node18 phase) they can outnumber the demo's.
+      const demo = s.theatre_id <= 2 && s.capacity === 50;
+      if (t > now + 3600_000 && demo) future.push(s);
       else if (t <= now && !startedShow) startedShow = s;
     }
   }
