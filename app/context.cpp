@@ -17,6 +17,11 @@ int64_t Context::token_user(const Request& request) const {
   return *user_id;
 }
 
+void Context::seats_changed(int64_t show_id, const std::string& event) {
+  seat_maps.changed(show_id);
+  events.publish(show_id, event);
+}
+
 void Context::require_user(int64_t user_id) {
   if (!user_exists(db, user_id)) {
     throw ApiError(Err::Unauthorized, "The token's user no longer exists");

@@ -41,6 +41,9 @@ class Context {
   int64_t token_user(const Request& request) const;
   // 401 unless the user still exists.
   void require_user(int64_t user_id);
+  // After a committed change of the show's seats: every worker's copy of its grid is stale,
+  // and its subscribers get `event` (events/seat_events.hpp).
+  void seats_changed(int64_t show_id, const std::string& event);
   // The caller's user id when their role, read from the database on every call (so a
   // demoted admin loses access at once), is at least `role`: admin includes staff.
   // 401 without a valid token or user, 403 forbidden with too small a role.

@@ -5,6 +5,7 @@
 #include "http/problem.hpp"
 #include "http/rfc3339.hpp"
 #include "mail/outbox.hpp"
+#include "queue/waiting_room.hpp"
 #include "seats/expiry.hpp"
 
 namespace seats {
@@ -26,7 +27,6 @@ constexpr const char* kOverlapping =
     "  AND s.start_time - INTERVAL ? MINUTE < CAST(? AS DATETIME) "
     "  AND s.start_time > CAST(? AS DATETIME) - INTERVAL m.duration_mins MINUTE "
     "ORDER BY s.start_time LIMIT 1";
-constexpr const char* kMakeQueue = "INSERT INTO show_queues (show_id) VALUES (?)";
 constexpr const char* kInsertShow =
     "INSERT INTO shows (movie_id, theatre_id, start_time, price_cents, on_sale_at, queue_rate) "
     "VALUES (?, ?, ?, ?, COALESCE(?, NOW(6)), ?)";
@@ -115,9 +115,7 @@ int64_t create_show(Connection& db, int64_t actor, const NewShow& show,
                 show.queue_rate});
     int64_t show_id = insert.insert_id();
     db.statement(kMakeSeats).run({show_id, show.theatre_id});
-    // Its waiting room's row exists before anyone joins, so the first joiners never race to
-    // create it (queue/waiting_room.cpp creates it only for shows made otherwise).
-    if (show.queue_rate > 0) db.statement(kMakeQueue).run({show_id});
+    if (show.queue_rate > 0) make_queue(db, show_id);
     append_audit(db, actor, "show.create", "show:" + std::to_string(show_id),
                  "\"" + title + "\" in \"" + theatre_name + "\" at " + rfc3339(show.start_time) +
                      ", " + std::to_string(show.price_cents) + " cents " + currency);

@@ -56,8 +56,7 @@ Response handle_admin_cancel_show(Context& ctx, const Request& request, const Ro
   int64_t actor = ctx.require_role(request, Role::Admin);
   int64_t cancelled = cancel_show(ctx.db, actor, params.id, mail_setting(ctx.settings));
   // Every worker's seat-map copy and remembered refusals for the show are stale now.
-  ctx.seat_maps.changed(params.id);
-  ctx.events.publish(params.id, show_cancelled_event());
+  ctx.seats_changed(params.id, show_cancelled_event());
   return json_response(
       200, json_pack("{s:I, s:s, s:I}", "show_id", static_cast<json_int_t>(params.id), "status",
                      "CANCELLED", "bookings_cancelled", static_cast<json_int_t>(cancelled)));

@@ -67,8 +67,7 @@ Response handle_create_booking(Context& ctx, const Request& request, const Route
   if (!request.has_idempotency_key) {
     NewBooking created = create_booking(ctx.db, user_id, booking.show_id, booking.seat_ids,
                                         mail_setting(ctx.settings), {});
-    ctx.seat_maps.changed(created.show_id);
-    ctx.events.publish(created.show_id, seats_event(created.seat_ids, "SOLD"));
+    ctx.seats_changed(created.show_id, seats_event(created.seat_ids, "SOLD"));
     return json_response(201, booking_json(created, ctx.settings));
   }
 
@@ -84,11 +83,9 @@ Response handle_create_booking(Context& ctx, const Request& request, const Route
   const IdempotencyClaim& claim = std::get<IdempotencyClaim>(claimed);
   try {
     Json answer;
-    std::vector<int64_t> sold;
     create_booking(ctx.db, user_id, booking.show_id, booking.seat_ids, mail_setting(ctx.settings),
                    [&](const NewBooking& created) {
                      answer.reset(booking_json(created, ctx.settings));
-                     sold = created.seat_ids;
                      // A claim taken over while this request ran (it counted as abandoned)
                      // belongs to another request now: this booking must not commit
                      // without its answer, so it rolls back.
@@ -97,8 +94,7 @@ Response handle_create_booking(Context& ctx, const Request& request, const Route
                                       "A newer request with this Idempotency-Key is running");
                      }
                    });
-    ctx.seat_maps.changed(booking.show_id);
-    ctx.events.publish(booking.show_id, seats_event(sold, "SOLD"));
+    ctx.seats_changed(booking.show_id, seats_event(booking.seat_ids, "SOLD"));
     return json_response(201, answer.release());
   } catch (const ApiError& e) {
     if (e.code() == Err::Unavailable) {
@@ -138,8 +134,7 @@ Response handle_cancel_booking(Context& ctx, const Request& request, const Route
   int64_t user_id = ctx.authenticate(request);
   CancelledBooking cancelled =
       cancel_booking(ctx.db, user_id, params.id, mail_setting(ctx.settings));
-  ctx.seat_maps.changed(cancelled.show_id);
-  ctx.events.publish(cancelled.show_id, seats_event(cancelled.seat_ids, "AVAILABLE"));
+  ctx.seats_changed(cancelled.show_id, seats_event(cancelled.seat_ids, "AVAILABLE"));
   return json_response(200, json_pack("{s:I, s:s}", "booking_id",
                                       static_cast<json_int_t>(params.id), "status", "CANCELLED"));
 }

@@ -50,8 +50,11 @@ Response release(Context& ctx, int64_t user_id, int64_t seat_id) {
   refuse_if_known(ctx, LockAction::Release, user_id, seat_id);
   Release freed = remembering_refusals(
       ctx, seat_id, [&](SeatSeen* seen) { return release_seat(ctx.db, user_id, seat_id, seen); });
-  ctx.seat_maps.changed(freed.show_id);
-  if (freed.freed) ctx.events.publish(freed.show_id, seats_event({{seat_id, "AVAILABLE", {}}}));
+  if (freed.freed) {
+    ctx.seats_changed(freed.show_id, seats_event({{seat_id, "AVAILABLE", {}}}));
+  } else {
+    ctx.seat_maps.changed(freed.show_id);
+  }
   return released(seat_id);
 }
 
@@ -75,9 +78,10 @@ Response handle_lock_seat(Context& ctx, const Request& request, const RouteParam
   Hold hold = remembering_refusals(ctx, params.id, [&](SeatSeen* seen) {
     return lock_seat(ctx.db, ctx.settings, user_id, params.id, seen);
   });
-  ctx.seat_maps.changed(hold.show_id);
   if (hold.taken) {
-    ctx.events.publish(hold.show_id, seats_event({{hold.seat_id, "LOCKED", hold.expires_at}}));
+    ctx.seats_changed(hold.show_id, seats_event({{hold.seat_id, "LOCKED", hold.expires_at}}));
+  } else {
+    ctx.seat_maps.changed(hold.show_id);
   }
   return json_response(200, json_pack("{s:s, s:I, s:I, s:o}", "message", "Locked", "seat_id",
                                       static_cast<json_int_t>(hold.seat_id), "show_id",

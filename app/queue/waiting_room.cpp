@@ -169,6 +169,8 @@ void join_late(Connection& db, int64_t user_id, int64_t show_id, bool join) {
 
 }  // namespace
 
+void make_queue(Connection& db, int64_t show_id) { db.statement(kMakeQueue).run({show_id}); }
+
 QueuePlace join_queue(Connection& db, const Settings& settings, int64_t user_id, int64_t show_id) {
   return with_retry(db, [&] {
     ShowState show = read_show(db, show_id);

@@ -25,6 +25,10 @@ QueuePlace join_queue(Connection& db, const Settings& settings, int64_t user_id,
 // The caller's place; not_in_queue if they never joined, show_not_found as above.
 QueuePlace queue_place(Connection& db, const Settings& settings, int64_t user_id, int64_t show_id);
 
+// Makes the show's queue row, inside the caller's transaction (a new show's): with it in
+// place before anyone joins, the first joiners never race to create it.
+void make_queue(Connection& db, int64_t show_id);
+
 // Fixes the order of everyone who joined before the sale, once its time has come: their
 // random draws become positions 1..n. Does nothing before then or when already done.
 void seal_queue(Connection& db, int64_t show_id);
