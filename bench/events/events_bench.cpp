@@ -21,9 +21,10 @@
 //   max-without-2   max-without again, so the "without" figure brackets the "with" one
 // Delivery time: from the moment this process had the change's answer to the moment a
 // subscriber's stream handed this process the event (same thread, same steady clock),
-// events matched to changes by seat id + status (+ expires_at for LOCKED). nchan publishes
-// before the worker answers, so an event may be read before the answer: that delivery
-// counts as 0 ms late and is counted in "read_before_answer".
+// events matched to changes in each seat's order of changes, by status (+ expires_at for
+// LOCKED). A worker publishes just after its answer has gone out, so an event may still be
+// read before this process has handled the answer: that delivery counts as 0 ms late and
+// is counted in "read_before_answer".
 //
 // Options: --subscribers N (5000) --rate HOLDS_PER_S (20) --seconds S (10) --max-conns C
 //   (64) --max-seats LO-HI (none: no max phases) --connect-rate N (1000) --drain S (2)
@@ -39,6 +40,7 @@
 #include <deque>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <random>
 #include <sstream>
 #include <string>
@@ -46,6 +48,7 @@
 #include <vector>
 
 #include "../lib/curl_loop.hpp"
+#include "../lib/sse_stream.hpp"
 
 namespace {
 
@@ -159,7 +162,7 @@ struct Change {
 };
 
 struct Subscriber {
-  Exchange* exchange = nullptr;
+  std::unique_ptr<bench::SseStream> stream;
   std::string pending;  // bytes after the last complete line
   std::string data;     // the event being read (data: lines joined)
   bool ready = false;
@@ -197,6 +200,7 @@ class EventsBench {
     seat_busy_.assign(static_cast<size_t>(o_.seat_hi - o_.seat_lo + 1), false);
     seat_changes_.resize(seat_busy_.size());
     subs_.resize(static_cast<size_t>(o_.subscribers));
+    cursors_.assign(subs_.size() * seat_changes_.size(), 0);
   }
 
   int run();
@@ -228,6 +232,8 @@ class EventsBench {
   CurlLoop loop_;
   std::vector<bool> seat_busy_;
   std::vector<std::vector<size_t>> seat_changes_;  // per seat, indices into changes_
+  // Per subscriber and seat: how far into seat_changes_ that stream has read.
+  std::vector<uint32_t> cursors_;
   std::deque<Change> changes_;
   std::vector<Subscriber> subs_;
   std::deque<Phase> phases_;
@@ -468,14 +474,21 @@ void EventsBench::on_event(int index, const std::string& data, Clock::time_point
       ++unmatched_events_;
       continue;
     }
-    const std::vector<size_t>& list = seat_changes_[static_cast<size_t>(u.seat - o_.seat_lo)];
+    size_t slot = static_cast<size_t>(u.seat - o_.seat_lo);
+    const std::vector<size_t>& list = seat_changes_[slot];
+    // One seat's changes are made one after the other (the next starts after the previous
+    // was answered, and its worker published right after answering), so each stream should
+    // read them in the order they were made: the first fitting change after this stream's
+    // last match is the one. Changes it passes over count as missed, and an event that came
+    // after a later change's (out of order) as unmatched.
+    uint32_t& cursor = cursors_[static_cast<size_t>(index) * seat_changes_.size() + slot];
     Change* match = nullptr;
-    // The newest change of that kind whose expires_at fits; at most a few back.
-    for (size_t back = 0; back < list.size() && back < 8 && match == nullptr; ++back) {
-      Change& c = changes_[list[list.size() - 1 - back]];
+    for (size_t k = cursor; k < list.size() && match == nullptr; ++k) {
+      Change& c = changes_[list[k]];
       if (c.locked != u.locked || c.phase == SIZE_MAX || c.seen.empty()) continue;
       if (c.locked && c.answered && c.expires_at != u.expires_at) continue;
       match = &c;
+      cursor = static_cast<uint32_t>(k + 1);
     }
     if (match == nullptr) {
       ++unmatched_events_;
@@ -492,7 +505,7 @@ void EventsBench::on_event(int index, const std::string& data, Clock::time_point
 // comments). Only `data` matters here; nchan's `id` is not needed to match changes.
 void EventsBench::on_stream_data(int index, const char* data, size_t n) {
   Subscriber& sub = subs_[static_cast<size_t>(index)];
-  if (sub.exchange != nullptr && sub.exchange->status != 200) return;  // an error body
+  if (sub.stream != nullptr && sub.stream->status() != 200) return;  // an error body
   Clock::time_point at = Clock::now();
   sub.pending.append(data, n);
   size_t start = 0;
@@ -524,25 +537,23 @@ bool EventsBench::connect_subscribers(json_t* out) {
                               static_cast<int64_t>(static_cast<double>(i) * 1e9 / o_.connect_rate));
     loop_.at(when, [this, i, url] {
       int index = static_cast<int>(i);
-      RequestSpec spec{"GET", url, "", "", {"Accept: text/event-stream"}, 0};
-      subs_[i].exchange = loop_.start(
-          spec,
-          [this, i](Exchange& ex) {
-            subs_[i].exchange = nullptr;
-            subs_[i].closed = true;
-            ++streams_closed_;
-            if (!subs_[i].ready) {
-              ++connect_failed_;
-              ++connect_statuses_[ex.status];
-            }
-          },
-          [this, index](Exchange&, const char* d, size_t n) { on_stream_data(index, d, n); },
-          [this, i](Exchange& ex) {
-            if (ex.status == 200) {
-              subs_[i].ready = true;
-              ++ready_;
-            }
-          });
+      bench::SseStream::Handlers handlers;
+      handlers.on_headers = [this, i](long status) {
+        if (status == 200) {
+          subs_[i].ready = true;
+          ++ready_;
+        }
+      };
+      handlers.on_body = [this, index](const char* d, size_t n) { on_stream_data(index, d, n); };
+      handlers.on_closed = [this, i] {
+        subs_[i].closed = true;
+        ++streams_closed_;
+        if (!subs_[i].ready) {
+          ++connect_failed_;
+          ++connect_statuses_[subs_[i].stream->status()];
+        }
+      };
+      subs_[i].stream = std::make_unique<bench::SseStream>(loop_, url, std::move(handlers));
     });
   }
   auto deadline = started + std::chrono::seconds(60) +
@@ -568,10 +579,7 @@ bool EventsBench::connect_subscribers(json_t* out) {
 }
 
 void EventsBench::disconnect_subscribers() {
-  for (Subscriber& sub : subs_) {
-    if (sub.exchange != nullptr) loop_.close(sub.exchange);
-    sub.exchange = nullptr;
-  }
+  for (Subscriber& sub : subs_) sub.stream.reset();
 }
 
 json_t* EventsBench::phase_json(Phase& p) {
@@ -664,7 +672,7 @@ int EventsBench::run() {
     }
   }
   uint64_t open_streams = 0;
-  for (const Subscriber& s : subs_) open_streams += s.exchange != nullptr ? 1 : 0;
+  for (const Subscriber& s : subs_) open_streams += s.stream != nullptr && s.stream->open() ? 1 : 0;
   disconnect_subscribers();
   if (with_max) run_phase(add_phase("max-without-2", false, true));
 

@@ -130,6 +130,21 @@ void CurlLoop::at(Clock::time_point when, std::function<void()> fn) {
   timers_.push(Timer{when, timer_seq_++, std::move(fn)});
 }
 
+void CurlLoop::watch(int fd, uint32_t events, OnReady on_ready, void* arg) {
+  epoll_event ev{};
+  ev.data.fd = fd;
+  ev.events = events;
+  bool known = watched_.count(fd) != 0;
+  watched_[fd] = Watch{on_ready, arg};
+  if (epoll_ctl(epoll_fd_, known ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) != 0) {
+    throw std::runtime_error(std::string("epoll_ctl: ") + std::strerror(errno));
+  }
+}
+
+void CurlLoop::unwatch(int fd) {
+  if (watched_.erase(fd) != 0) epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+}
+
 int CurlLoop::on_socket(CURL*, curl_socket_t fd, int what, void* self, void* socketp) {
   auto* loop = static_cast<CurlLoop*>(self);
   if (what == CURL_POLL_REMOVE) {
@@ -227,6 +242,11 @@ void CurlLoop::run_until(Clock::time_point until) {
     int wait_ms = wait_us <= 0 ? 0 : static_cast<int>((wait_us + 999) / 1000);
     int n = epoll_wait(epoll_fd_, events, kMaxEvents, wait_ms);
     for (int i = 0; i < n; ++i) {
+      if (auto own = watched_.find(events[i].data.fd); own != watched_.end()) {
+        Watch w = own->second;  // a copy: the call may unwatch it
+        w.on_ready(w.arg, events[i].events);
+        continue;
+      }
       int flags = 0;
       if (events[i].events & EPOLLIN) flags |= CURL_CSELECT_IN;
       if (events[i].events & EPOLLOUT) flags |= CURL_CSELECT_OUT;

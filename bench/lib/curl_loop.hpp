@@ -14,6 +14,7 @@
 #include <memory>
 #include <queue>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace bench {
@@ -66,6 +67,12 @@ class CurlLoop {
   void close(Exchange* exchange);
   // Runs `fn` from the loop at `when` (or as soon as possible after it).
   void at(Clock::time_point when, std::function<void()> fn);
+  // Calls on_ready(arg, epoll's event bits) whenever `fd` (a socket of the caller's own, not
+  // libcurl's) is ready for `events` (EPOLLIN, EPOLLOUT); unwatch before closing it (from
+  // on_ready too). A plain function: this runs once per read of thousands of streams.
+  using OnReady = void (*)(void* arg, uint32_t events);
+  void watch(int fd, uint32_t events, OnReady on_ready, void* arg);
+  void unwatch(int fd);
 
   // Drives transfers and timers until `until`, or until stop() is called from a callback.
   void run_until(Clock::time_point until);
@@ -105,6 +112,11 @@ class CurlLoop {
   std::deque<Exchange*> waiting_;  // started, waiting for one of max_in_curl_ slots
   uint64_t timer_seq_ = 0;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+  struct Watch {
+    OnReady on_ready;
+    void* arg;
+  };
+  std::unordered_map<int, Watch> watched_;
 };
 
 // Latency samples in milliseconds, and their percentiles (nearest rank).

@@ -195,7 +195,8 @@ docker_kill_under_load() {
   # The load's own shows, told apart by their ids (nothing else adds shows meanwhile): the
   # suites before this step add shows of their own, some far in the future, some cancelled.
   local first
-  first=$(docker_test_sql <<SQL) || die "cannot create the load's shows"
+  first=$(
+    docker_test_sql <<SQL
 INSERT INTO shows (movie_id, theatre_id, start_time)
   SELECT 1, 1, UTC_TIMESTAMP() + INTERVAL 30 DAY FROM seq_1_to_$DOCKER_LOAD_SHOWS;
 SET @first = LAST_INSERT_ID();
@@ -204,6 +205,7 @@ INSERT INTO show_seats (show_id, seat_row, row_position, seat_number)
    WHERE s.id >= @first;
 SELECT @first;
 SQL
+  ) || die "cannot create the load's shows"
   docker_test_sql -e "SELECT show_id, id FROM show_seats
       WHERE show_id >= $first ORDER BY id" >"$DOCKER_TMP/seats"
   local n
