@@ -25,6 +25,28 @@ constexpr const char* kPlace =
     "  UTC_TIMESTAMP(6) >= " SEATS_ADMITTED_UNTIL("e", "s")
     " FROM queue_entries e JOIN shows s ON s.id = e.show_id WHERE e.show_id = ? AND e.user_id = ?";
 
+// The whole of an early join in one statement, the common case of an on-sale's first
+// minutes: every condition of the slow path (show open for joining, queue not sealed, sale
+// not begun) checked under the same share lock of the queue's row that join_early takes,
+// and the user's existence by the foreign key. Nothing inserted (already a member, too
+// early, no such user, ...): the slow path says why (parameters: user, draw, show,
+// QUEUE_OPENS_BEFORE).
+constexpr const char* kJoinEarlyFast =
+    "INSERT IGNORE INTO queue_entries (show_id, user_id, joined_at, draw) "
+    "SELECT q.show_id, ?, UTC_TIMESTAMP(6), ? FROM show_queues q JOIN shows s ON s.id = q.show_id "
+    "WHERE q.show_id = ? AND q.sealed_at IS NULL AND s.status <> 'CANCELLED' AND s.queue_rate > 0 "
+    "  AND s.start_time > UTC_TIMESTAMP(6) AND s.on_sale_at > UTC_TIMESTAMP(6) "
+    "  AND s.on_sale_at <= UTC_TIMESTAMP(6) + INTERVAL ? SECOND "
+    "LOCK IN SHARE MODE";
+
+// A place with a position, with the show's state, in one read (parameters as kPlace).
+constexpr const char* kPlacedFast =
+    "SELECT e.position, " SEATS_ADMIT_AT("e", "s") ", " SEATS_ADMITTED_UNTIL("e", "s")
+    ", UTC_TIMESTAMP(6) >= " SEATS_ADMIT_AT("e", "s") ", "
+    "  UTC_TIMESTAMP(6) >= " SEATS_ADMITTED_UNTIL("e", "s")
+    " FROM queue_entries e JOIN shows s ON s.id = e.show_id "
+    "WHERE e.show_id = ? AND e.user_id = ? AND e.position IS NOT NULL AND s.status <> 'CANCELLED'";
+
 constexpr const char* kMakeQueue = "INSERT IGNORE INTO show_queues (show_id) VALUES (?)";
 // Joins before the sale take the queue's row in share mode: any number of them at once,
 // but none while the queue is being sealed (which takes it exclusively), so that every
@@ -168,6 +190,28 @@ void join_late(Connection& db, int64_t user_id, int64_t show_id, bool join) {
 }
 
 }  // namespace
+
+std::optional<QueuePlace> join_queue_fast(Connection& db, const Settings& settings, int64_t user_id,
+                                          int64_t show_id) {
+  return with_retry(db, [&]() -> std::optional<QueuePlace> {
+    Statement& join = db.statement(kJoinEarlyFast);
+    join.run({user_id, random_draw(), show_id, int64_t{settings.queue_opens_before_seconds}});
+    if (join.affected_rows() == 0) return std::nullopt;
+    return QueuePlace{"PRE_QUEUE", std::nullopt, {}, {}};
+  });
+}
+
+std::optional<QueuePlace> queue_place_fast(Connection& db, const Settings& settings,
+                                           int64_t user_id, int64_t show_id) {
+  return with_retry(db, [&]() -> std::optional<QueuePlace> {
+    Statement& place = db.statement(kPlacedFast);
+    int64_t window = settings.admission_seconds;
+    place.run({window, window, show_id, user_id});
+    if (!place.next()) return std::nullopt;
+    const char* status = place.flag(4) ? "EXPIRED" : place.flag(3) ? "ADMITTED" : "WAITING";
+    return QueuePlace{status, place.int64(0), place.text(1), place.text(2)};
+  });
+}
 
 void make_queue(Connection& db, int64_t show_id) { db.statement(kMakeQueue).run({show_id}); }
 

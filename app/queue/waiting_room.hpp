@@ -25,6 +25,15 @@ QueuePlace join_queue(Connection& db, const Settings& settings, int64_t user_id,
 // The caller's place; not_in_queue if they never joined, show_not_found as above.
 QueuePlace queue_place(Connection& db, const Settings& settings, int64_t user_id, int64_t show_id);
 
+// The two answers an on-sale gives most, in one round trip each and without asking whether
+// the user exists (an entry's foreign key proves it): an early join that adds the caller
+// (PRE_QUEUE), and the place of a caller who has a position on a show not cancelled.
+// nullopt otherwise; join_queue and queue_place then give the answer or the refusal.
+std::optional<QueuePlace> join_queue_fast(Connection& db, const Settings& settings, int64_t user_id,
+                                          int64_t show_id);
+std::optional<QueuePlace> queue_place_fast(Connection& db, const Settings& settings,
+                                           int64_t user_id, int64_t show_id);
+
 // Makes the show's queue row, inside the caller's transaction (a new show's): with it in
 // place before anyone joins, the first joiners never race to create it.
 void make_queue(Connection& db, int64_t show_id);
