@@ -18,12 +18,20 @@ constexpr const char* kShow =
     "FROM shows WHERE id = ?";
 
 // The caller's place, with the times it implies (parameters: ADMISSION_SECONDS twice, show,
-// user).
-constexpr const char* kPlace =
-    "SELECT e.position, " SEATS_ADMIT_AT("e", "s") ", " SEATS_ADMITTED_UNTIL("e", "s")
-    ", UTC_TIMESTAMP(6) >= " SEATS_ADMIT_AT("e", "s") ", s.on_sale_at <= UTC_TIMESTAMP(6), "
-    "  UTC_TIMESTAMP(6) >= " SEATS_ADMITTED_UNTIL("e", "s")
-    " FROM queue_entries e JOIN shows s ON s.id = e.show_id WHERE e.show_id = ? AND e.user_id = ?";
+// user): position, admit_at, admitted_until, admitted yet, admission over, and last whether
+// the sale has begun. A macro of string literals, so that both reads stay constants.
+// clang-format off
+#define SEATS_PLACE_READ(more_columns, more_conditions) \
+  "SELECT e.position, " SEATS_ADMIT_AT("e", "s") ", " SEATS_ADMITTED_UNTIL("e", "s") \
+  ", UTC_TIMESTAMP(6) >= " SEATS_ADMIT_AT("e", "s") \
+  ", UTC_TIMESTAMP(6) >= " SEATS_ADMITTED_UNTIL("e", "s") more_columns \
+  " FROM queue_entries e JOIN shows s ON s.id = e.show_id" \
+  " WHERE e.show_id = ? AND e.user_id = ?" more_conditions
+// clang-format on
+constexpr const char* kPlace = SEATS_PLACE_READ(", s.on_sale_at <= UTC_TIMESTAMP(6)", "");
+// Only a place with a position, on a show not cancelled: the fast path's whole answer.
+constexpr const char* kPlacedFast =
+    SEATS_PLACE_READ("", " AND e.position IS NOT NULL AND s.status <> 'CANCELLED'");
 
 // The whole of an early join in one statement, the common case of an on-sale's first
 // minutes: every condition of the slow path (show open for joining, queue not sealed, sale
@@ -38,14 +46,6 @@ constexpr const char* kJoinEarlyFast =
     "  AND s.start_time > UTC_TIMESTAMP(6) AND s.on_sale_at > UTC_TIMESTAMP(6) "
     "  AND s.on_sale_at <= UTC_TIMESTAMP(6) + INTERVAL ? SECOND "
     "LOCK IN SHARE MODE";
-
-// A place with a position, with the show's state, in one read (parameters as kPlace).
-constexpr const char* kPlacedFast =
-    "SELECT e.position, " SEATS_ADMIT_AT("e", "s") ", " SEATS_ADMITTED_UNTIL("e", "s")
-    ", UTC_TIMESTAMP(6) >= " SEATS_ADMIT_AT("e", "s") ", "
-    "  UTC_TIMESTAMP(6) >= " SEATS_ADMITTED_UNTIL("e", "s")
-    " FROM queue_entries e JOIN shows s ON s.id = e.show_id "
-    "WHERE e.show_id = ? AND e.user_id = ? AND e.position IS NOT NULL AND s.status <> 'CANCELLED'";
 
 constexpr const char* kMakeQueue = "INSERT IGNORE INTO show_queues (show_id) VALUES (?)";
 // Joins before the sale take the queue's row in share mode: any number of them at once,
@@ -109,6 +109,12 @@ void seal_locked(Connection& db, int64_t show_id) {
   db.statement(kSealQueue).run({show_id, show_id});
 }
 
+// A row of SEATS_PLACE_READ with a position.
+QueuePlace placed(Statement& place) {
+  const char* status = place.flag(4) ? "EXPIRED" : place.flag(3) ? "ADMITTED" : "WAITING";
+  return QueuePlace{status, place.int64(0), place.text(1), place.text(2)};
+}
+
 std::optional<QueuePlace> read_place(Connection& db, const Settings& settings, int64_t user_id,
                                      int64_t show_id) {
   Statement& place = db.statement(kPlace);
@@ -117,11 +123,10 @@ std::optional<QueuePlace> read_place(Connection& db, const Settings& settings, i
   if (!place.next()) return std::nullopt;
   if (place.is_null(0)) {
     // Joined before the sale; the order is fixed when the sale begins.
-    if (!place.flag(4)) return QueuePlace{"PRE_QUEUE", std::nullopt, {}, {}};
+    if (!place.flag(5)) return QueuePlace{"PRE_QUEUE", std::nullopt, {}, {}};
     return std::nullopt;  // due, but not sealed yet
   }
-  const char* status = place.flag(5) ? "EXPIRED" : place.flag(3) ? "ADMITTED" : "WAITING";
-  return QueuePlace{status, place.int64(0), place.text(1), place.text(2)};
+  return placed(place);
 }
 
 bool is_member(Connection& db, int64_t show_id, int64_t user_id) {
@@ -208,8 +213,7 @@ std::optional<QueuePlace> queue_place_fast(Connection& db, const Settings& setti
     int64_t window = settings.admission_seconds;
     place.run({window, window, show_id, user_id});
     if (!place.next()) return std::nullopt;
-    const char* status = place.flag(4) ? "EXPIRED" : place.flag(3) ? "ADMITTED" : "WAITING";
-    return QueuePlace{status, place.int64(0), place.text(1), place.text(2)};
+    return placed(place);
   });
 }
 
