@@ -19,12 +19,7 @@ int64_t Context::token_user(const Request& request) const {
 
 void Context::seats_changed(int64_t show_id, const std::string& event) {
   seat_maps.changed(show_id);
-  pending_events.emplace_back(show_id, event);
-}
-
-void Context::publish_events() {
-  for (const auto& [show_id, event] : pending_events) events.publish(show_id, event);
-  pending_events.clear();
+  events.publish(show_id, event);
 }
 
 void Context::require_user(int64_t user_id) {

@@ -2,9 +2,6 @@
 
 #include <cstdint>
 #include <ctime>
-#include <string>
-#include <utility>
-#include <vector>
 
 #include "auth/password.hpp"
 #include "auth/token.hpp"
@@ -45,13 +42,8 @@ class Context {
   // 401 unless the user still exists.
   void require_user(int64_t user_id);
   // After a committed change of the show's seats: every worker's copy of its grid is stale,
-  // and its subscribers get `event` (events/seat_events.hpp) once the answer has gone out.
+  // and its subscribers get `event` (events/seat_events.hpp).
   void seats_changed(int64_t show_id, const std::string& event);
-  // Publishes the events of the request just answered (the worker calls it after
-  // FCGX_Finish_r): nchan hands an event to all of this nginx worker's subscribers before
-  // it answers the publish, about 14 us a stream, so with 5,000 subscribers publishing
-  // before the answer made every hold wait 35 ms or more.
-  void publish_events();
   // The caller's user id when their role, read from the database on every call (so a
   // demoted admin loses access at once), is at least `role`: admin includes staff.
   // 401 without a valid token or user, 403 forbidden with too small a role.
@@ -67,9 +59,10 @@ class Context {
   LoginThrottle login_throttle;
   SeatMapView seat_maps;
   SeatRefusals refusals;
+  // Seat events go out after COMMIT and before the answer: by the time a client has the
+  // answer to its change, every subscriber's nginx has the event (and one client's changes
+  // reach subscribers in the order it made them).
   EventPublisher events;
-  // The committed changes' events of the request being served, in commit order.
-  std::vector<std::pair<int64_t, std::string>> pending_events;
 };
 
 }  // namespace seats

@@ -179,7 +179,6 @@ int run_worker(const Settings& settings, int listen_fd, ShowVersions& show_versi
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                       std::chrono::steady_clock::now() - started)
                       .count();
-    ctx.publish_events();
     if (response.status >= 500) {
       std::fprintf(stderr, "event=request request_id=%s method=%s path=%s status=%d us=%lld\n",
                    request.request_id.c_str(), request.method.c_str(), request.path.c_str(),

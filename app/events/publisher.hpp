@@ -27,7 +27,7 @@ class EventPublisher {
   // Publishes one event (a JSON text) to the show's channel. True when nchan took it.
   bool publish(int64_t show_id, const std::string& json);
 
-  static constexpr long kTimeoutMs = 1000;
+  static constexpr long kTimeoutMs = 250;
   static constexpr std::size_t kSummaryEvery = 1000;
 
  private:

@@ -22,9 +22,9 @@
 // Delivery time: from the moment this process had the change's answer to the moment a
 // subscriber's stream handed this process the event (same thread, same steady clock),
 // events matched to changes in each seat's order of changes, by status (+ expires_at for
-// LOCKED). A worker publishes just after its answer has gone out, so an event may still be
-// read before this process has handled the answer: that delivery counts as 0 ms late and
-// is counted in "read_before_answer".
+// LOCKED). A worker publishes before it answers (and nchan hands the event to the streams of
+// its nginx worker before it acknowledges), so an event may be read before the answer: that
+// delivery counts as 0 ms late and is counted in "read_before_answer".
 //
 // Options: --subscribers N (5000) --rate HOLDS_PER_S (20) --seconds S (10) --max-conns C
 //   (64) --max-seats LO-HI (none: no max phases) --connect-rate N (1000) --drain S (2)
@@ -477,7 +477,7 @@ void EventsBench::on_event(int index, const std::string& data, Clock::time_point
     size_t slot = static_cast<size_t>(u.seat - o_.seat_lo);
     const std::vector<size_t>& list = seat_changes_[slot];
     // One seat's changes are made one after the other (the next starts after the previous
-    // was answered, and its worker published right after answering), so each stream should
+    // was answered, and its worker published before answering), so each stream should
     // read them in the order they were made: the first fitting change after this stream's
     // last match is the one. Changes it passes over count as missed, and an event that came
     // after a later change's (out of order) as unmatched.
