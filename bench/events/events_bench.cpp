@@ -542,7 +542,14 @@ bool EventsBench::connect_subscribers(json_t* out) {
         if (status == 200) {
           subs_[i].ready = true;
           ++ready_;
+          return;
         }
+        // A refusal (its body, if any, is of no use): counted, and the connection closed,
+        // as nginx would keep it open for the next request.
+        ++connect_failed_;
+        ++connect_statuses_[status];
+        subs_[i].closed = true;
+        subs_[i].stream->close();
       };
       handlers.on_body = [this, index](const char* d, size_t n) { on_stream_data(index, d, n); };
       handlers.on_closed = [this, i] {
