@@ -109,6 +109,9 @@ void seal_locked(Connection& db, int64_t show_id) {
   db.statement(kSealQueue).run({show_id, show_id});
 }
 
+// Joined before the sale: no position until the queue is sealed at on_sale_at.
+QueuePlace pre_queue() { return QueuePlace{"PRE_QUEUE", std::nullopt, {}, {}}; }
+
 // A row of SEATS_PLACE_READ with a position.
 QueuePlace placed(Statement& place) {
   const char* status = place.flag(4) ? "EXPIRED" : place.flag(3) ? "ADMITTED" : "WAITING";
@@ -123,7 +126,7 @@ std::optional<QueuePlace> read_place(Connection& db, const Settings& settings, i
   if (!place.next()) return std::nullopt;
   if (place.is_null(0)) {
     // Joined before the sale; the order is fixed when the sale begins.
-    if (!place.flag(5)) return QueuePlace{"PRE_QUEUE", std::nullopt, {}, {}};
+    if (!place.flag(5)) return pre_queue();
     return std::nullopt;  // due, but not sealed yet
   }
   return placed(place);
@@ -163,7 +166,7 @@ std::optional<QueuePlace> join_early(Connection& db, int64_t user_id, int64_t sh
   if (!before.next() || !before.flag(0)) return std::nullopt;
   db.statement(kJoinEarly).run({show_id, user_id, random_draw()});
   tx.commit();
-  return QueuePlace{"PRE_QUEUE", std::nullopt, {}, {}};
+  return pre_queue();
 }
 
 // A join (or a read) once the sale has begun: seals the queue if nobody has yet, then
@@ -202,7 +205,7 @@ std::optional<QueuePlace> join_queue_fast(Connection& db, const Settings& settin
     Statement& join = db.statement(kJoinEarlyFast);
     join.run({user_id, random_draw(), show_id, int64_t{settings.queue_opens_before_seconds}});
     if (join.affected_rows() == 0) return std::nullopt;
-    return QueuePlace{"PRE_QUEUE", std::nullopt, {}, {}};
+    return pre_queue();
   });
 }
 

@@ -145,10 +145,10 @@ void SseStream::take_chunked(const char* data, size_t n) {
   size_t i = 0;
   while (i < n && fd_ >= 0) {
     if (chunk_left_ > 0) {
-      size_t take = std::min(chunk_left_, n - i);
-      handlers_.on_body(data + i, take);
-      i += take;
-      chunk_left_ -= take;
+      size_t part = std::min(chunk_left_, n - i);
+      handlers_.on_body(data + i, part);
+      i += part;
+      chunk_left_ -= part;
       if (chunk_left_ == 0) chunk_crlf_ = 2;
     } else if (chunk_crlf_ > 0) {
       ++i;
