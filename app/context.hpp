@@ -11,6 +11,7 @@
 #include "handlers/seat_map_view.hpp"
 #include "handlers/seat_refusals.hpp"
 #include "http/request.hpp"
+#include "queue/turn_hint.hpp"
 #include "settings.hpp"
 #include "users/login_throttle.hpp"
 
@@ -31,7 +32,8 @@ class Context {
         login_throttle(config.login_failures),
         seat_maps(show_versions, std::chrono::milliseconds(config.seat_map_cache_ms)),
         refusals(show_versions, std::chrono::milliseconds(config.seat_map_cache_ms)),
-        events(config.events_socket) {}
+        events(config.events_socket),
+        turn_hints(std::chrono::seconds(1)) {}
 
   // The caller's user id. 401 unless the bearer token is valid and its user still exists.
   int64_t authenticate(const Request& request);
@@ -63,6 +65,7 @@ class Context {
   // answer to its change, every subscriber's nginx has the event (and one client's changes
   // reach subscribers in the order it made them).
   EventPublisher events;
+  TurnHints turn_hints;
 };
 
 }  // namespace seats

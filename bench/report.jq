@@ -134,6 +134,7 @@ $runs as $all
       admission_allows_seats_per_s: per_round(.onsale.sale.admission_allows_seats_per_s),
       last_sale_s: per_round(.onsale.sale.last_sale_s),
       ideal_sellout_s: per_round(.onsale.sale.ideal_sellout_s),
+      admission_sellout_s: per_round(.onsale.sale.admission_sellout_s),
       sellout_behind_admissions_s: per_round(behind),
       sellout_behind_admissions_s_each: map(behind),
       booked_after_admitted_poll_p99_ms: per_round(.onsale.sale.booked_after_admitted_poll.p99_ms),

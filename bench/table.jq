@@ -53,7 +53,7 @@ row([ "run", "conns", "nginx", "seatd", "MariaDB", "client", "machine", "foreign
   "  joins \($o.joins) (200: \($o.joins_ok)): p50 \($o.join_p50_ms | num) ms, p99 \($o.join_p99_ms | num) ms;  GET queue \($o.queue_gets): p50 \($o.queue_get_p50_ms | num), p99 \($o.queue_get_p99_ms | num) ms",
   "  holds \($o.holds): p50 \($o.hold_p50_ms | num) ms, p99 \($o.hold_p99_ms | num) ms;  grid p99 \($o.grid_p99_ms | num) ms;  booking p99 \($o.booking_p99_ms | num) ms;  5xx \($o.s5xx), transport errors \($o.transport_errors)",
   "  before admission: holds \($o.holds_before_admission_client) (client), \($o.holds_before_admission_db) of \($o.db_seats_checked) seats (database); admitted early \($o.admitted_before_admit_at); impatient locks \($o.early_locks), granted \($o.early_grants)",
-  "  sold \($o.seats_sold_min)/\($o.capacity) (fewest in a round) at \($o.seats_per_s | num) seats/s, last \($o.last_sale_s | num) s after on_sale_at; admissions allowed the sell-out at \($o.ideal_sellout_s | num) s (\($o.admission_allows_seats_per_s | num) seats/s)",
+  "  sold \($o.seats_sold_min)/\($o.capacity) (fewest in a round) at \($o.seats_per_s | num) seats/s, last \($o.last_sale_s | num) s after on_sale_at; admissions allowed the sell-out at \($o.ideal_sellout_s | num) s as the page asks (\($o.admission_sellout_s | num) s by admit_at alone; \($o.admission_allows_seats_per_s | num) seats/s)",
   "  CPU us per request: nginx \($o.cpu_us_per_req.nginx), seatd \($o.cpu_us_per_req.seatd), MariaDB \($o.cpu_us_per_req.mariadb), client \($o.cpu_us_per_req.client), machine \($o.cpu_us_per_req.machine), foreign \($o.cpu_us_per_req.foreign_pct)%"
  else empty end),
 "",

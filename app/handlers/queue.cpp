@@ -17,6 +17,18 @@ Response place_json(const QueuePlace& place) {
                                       time_or_null(place.admitted_until)));
 }
 
+// A PRE_QUEUE place also says when to ask again (queue/turn_hint.hpp): near the caller's
+// own turn, so that not every early joiner asks at on_sale_at.
+Response place_answer(Context& ctx, int64_t show_id, const QueuePlace& place) {
+  Response answer = place_json(place);
+  if (place.draw) {
+    if (auto seconds = ctx.turn_hints.ask_again_after_s(ctx.db, show_id, *place.draw)) {
+      answer.headers.emplace_back("Retry-After", std::to_string(*seconds));
+    }
+  }
+  return answer;
+}
+
 }  // namespace
 
 // 20,000 people joining in the ten seconds before a sale and asking for their place in the
@@ -24,10 +36,10 @@ Response place_json(const QueuePlace& place) {
 Response handle_join_queue(Context& ctx, const Request& request, const RouteParams& params) {
   int64_t user_id = ctx.token_user(request);
   if (auto place = join_queue_fast(ctx.db, ctx.settings, user_id, params.id)) {
-    return place_json(*place);
+    return place_answer(ctx, params.id, *place);
   }
   ctx.require_user(user_id);
-  return place_json(join_queue(ctx.db, ctx.settings, user_id, params.id));
+  return place_answer(ctx, params.id, join_queue(ctx.db, ctx.settings, user_id, params.id));
 }
 
 Response handle_queue_place(Context& ctx, const Request& request, const RouteParams& params) {
@@ -36,7 +48,7 @@ Response handle_queue_place(Context& ctx, const Request& request, const RoutePar
     return place_json(*place);
   }
   ctx.require_user(user_id);
-  return place_json(queue_place(ctx.db, ctx.settings, user_id, params.id));
+  return place_answer(ctx, params.id, queue_place(ctx.db, ctx.settings, user_id, params.id));
 }
 
 // Asked by nginx (nchan_authorize_request), never by a client: whether a new subscriber may

@@ -28,7 +28,7 @@ constexpr const char* kShow =
   " FROM queue_entries e JOIN shows s ON s.id = e.show_id" \
   " WHERE e.show_id = ? AND e.user_id = ?" more_conditions
 // clang-format on
-constexpr const char* kPlace = SEATS_PLACE_READ(", s.on_sale_at <= UTC_TIMESTAMP(6)", "");
+constexpr const char* kPlace = SEATS_PLACE_READ(", s.on_sale_at <= UTC_TIMESTAMP(6), e.draw", "");
 // Only a place with a position, on a show not cancelled: the fast path's whole answer.
 constexpr const char* kPlacedFast =
     SEATS_PLACE_READ("", " AND e.position IS NOT NULL AND s.status <> 'CANCELLED'");
@@ -110,12 +110,14 @@ void seal_locked(Connection& db, int64_t show_id) {
 }
 
 // Joined before the sale: no position until the queue is sealed at on_sale_at.
-QueuePlace pre_queue() { return QueuePlace{"PRE_QUEUE", std::nullopt, {}, {}}; }
+QueuePlace pre_queue(int64_t draw) {
+  return QueuePlace{"PRE_QUEUE", std::nullopt, {}, {}, static_cast<uint64_t>(draw)};
+}
 
 // A row of SEATS_PLACE_READ with a position.
 QueuePlace placed(Statement& place) {
   const char* status = place.flag(4) ? "EXPIRED" : place.flag(3) ? "ADMITTED" : "WAITING";
-  return QueuePlace{status, place.int64(0), place.text(1), place.text(2)};
+  return QueuePlace{status, place.int64(0), place.text(1), place.text(2), std::nullopt};
 }
 
 std::optional<QueuePlace> read_place(Connection& db, const Settings& settings, int64_t user_id,
@@ -126,7 +128,7 @@ std::optional<QueuePlace> read_place(Connection& db, const Settings& settings, i
   if (!place.next()) return std::nullopt;
   if (place.is_null(0)) {
     // Joined before the sale; the order is fixed when the sale begins.
-    if (!place.flag(5)) return pre_queue();
+    if (!place.flag(5)) return pre_queue(place.int64(6));
     return std::nullopt;  // due, but not sealed yet
   }
   return placed(place);
@@ -164,9 +166,10 @@ std::optional<QueuePlace> join_early(Connection& db, int64_t user_id, int64_t sh
   Statement& before = db.statement(kBeforeSale);
   before.run({show_id});
   if (!before.next() || !before.flag(0)) return std::nullopt;
-  db.statement(kJoinEarly).run({show_id, user_id, random_draw()});
+  int64_t draw = random_draw();
+  db.statement(kJoinEarly).run({show_id, user_id, draw});
   tx.commit();
-  return pre_queue();
+  return pre_queue(draw);
 }
 
 // A join (or a read) once the sale has begun: seals the queue if nobody has yet, then
@@ -203,9 +206,10 @@ std::optional<QueuePlace> join_queue_fast(Connection& db, const Settings& settin
                                           int64_t show_id) {
   return with_retry(db, [&]() -> std::optional<QueuePlace> {
     Statement& join = db.statement(kJoinEarlyFast);
-    join.run({user_id, random_draw(), show_id, int64_t{settings.queue_opens_before_seconds}});
+    int64_t draw = random_draw();
+    join.run({user_id, draw, show_id, int64_t{settings.queue_opens_before_seconds}});
     if (join.affected_rows() == 0) return std::nullopt;
-    return pre_queue();
+    return pre_queue(draw);
   });
 }
 

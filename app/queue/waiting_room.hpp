@@ -14,6 +14,7 @@ struct QueuePlace {
   const char* status;  // PRE_QUEUE, WAITING, ADMITTED or EXPIRED
   std::optional<int64_t> position;
   std::string admit_at, admitted_until;  // as the database gives them; empty while PRE_QUEUE
+  std::optional<uint64_t> draw;          // PRE_QUEUE only: what will order the caller
 };
 
 // Puts the caller in the show's queue, or finds the place they already have. Before the

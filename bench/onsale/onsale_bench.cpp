@@ -13,7 +13,8 @@
 // a show of --movie in it, on_sale_at = now + 2 s + --on-sale-after, queue_rate --queue-rate.
 // Each user, at a uniformly random moment of [on_sale_at - on-sale-after, + join-seconds]:
 //   POST /shows/:id/queue, then by the answer's status:
-//     PRE_QUEUE  GET the queue again at on_sale_at + uniform 0-5 s
+//     PRE_QUEUE  GET the queue again when the answer's Retry-After says, + uniform 0-1 s
+//                (an answer without one: at on_sale_at + uniform 0-5 s)
 //     WAITING    GET it again at admit_at (at most 30 s from now, then again)
 //     ADMITTED   GET the grid (with the token), lock 1 or 2 random AVAILABLE seats one after
 //                the other (a 409 for a seat: another AVAILABLE one of that grid, 3 tries,
@@ -40,6 +41,7 @@
 #include <ctime>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -172,6 +174,18 @@ double wall_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+// The answer's Retry-After in seconds, if it has one.
+std::optional<double> retry_after_s(const Exchange& ex) {
+  curl_header* header = nullptr;
+  if (curl_easy_header(ex.easy, "Retry-After", 0, CURLH_HEADER, -1, &header) != CURLHE_OK) {
+    return std::nullopt;
+  }
+  char* end = nullptr;
+  double seconds = std::strtod(header->value, &end);
+  if (end == header->value || seconds < 0) return std::nullopt;
+  return seconds;
+}
+
 std::string problem_code(const Exchange& ex) {
   JsonPtr body = bench::parse_json(ex.response_body);
   const char* code = body ? json_string_value(json_object_get(body.get(), "code")) : nullptr;
@@ -183,7 +197,9 @@ struct User {
   std::string token;
   bool impatient = false;
   int want = 1;                    // seats this user means to buy
-  double poll_delay = 0;           // the page's random 0-5 s after on_sale_at
+  double poll_delay = 0;           // the page's random 0-5 s after on_sale_at (no Retry-After)
+  double spread = 0;               // the page's random 0-1 s after a Retry-After
+  double asked_after_sale = NAN;   // when the poll after the last PRE_QUEUE answer was due
   int64_t position = 0;            // 0 until known
   double admit_at = NAN;           // from the latest queue answer
   double admitted_seen = NAN;      // when an answer first said ADMITTED
@@ -292,6 +308,7 @@ bool OnsaleBench::setup() {
     u.impatient = unit(rng_) < o_.impatient;
     u.want = unit(rng_) < 0.5 ? 1 : 2;
     u.poll_delay = unit(rng_) * 5;
+    u.spread = unit(rng_);
   }
   // The theatre and the show, through the admin API, one call after the other.
   bool ok = true;
@@ -396,7 +413,10 @@ void OnsaleBench::on_queue_answer(User& u, Exchange& ex, double due) {
   if (!std::isnan(admit_at)) u.admit_at = admit_at;
   std::string s = status;
   if (s == "PRE_QUEUE") {
-    at_wall(on_sale_at_ + u.poll_delay, [this, &u] { poll(u); });
+    std::optional<double> retry_after = retry_after_s(ex);
+    double next = retry_after ? now + *retry_after + u.spread : on_sale_at_ + u.poll_delay;
+    u.asked_after_sale = next;
+    at_wall(next, [this, &u] { poll(u); });
   } else if (s == "WAITING") {
     if (std::isnan(due)) ++joined_after_sale_;
     double next = std::isnan(u.admit_at) ? now + 1 : std::min(u.admit_at, now + 30);
@@ -553,31 +573,36 @@ json_t* OnsaleBench::report() {
     positions_ok = positions_ok && positions[i] == static_cast<int64_t>(i) + 1;
   }
   // The sale as admissions allow it: each buyer could have bought when the page learned of
-  // its admission with an instant server (max(admit_at, its poll after on_sale_at)).
+  // its admission with an instant server (max(admit_at, its poll after on_sale_at)), or, by
+  // admissions alone, at admit_at.
   struct Buyer {
-    double ideal, booked, due;
+    double ideal, admitted;
     int seats;
   };
   std::vector<Buyer> buyers;
   Samples lag_admit, lag_service;
   for (const User& u : users_) {
     if (std::isnan(u.booked_at)) continue;
-    double ideal = std::max(u.admit_at, on_sale_at_ + u.poll_delay);
-    buyers.push_back({ideal, u.booked_at, u.admitted_poll_due, static_cast<int>(u.held.size())});
+    double asked = std::isnan(u.asked_after_sale) ? on_sale_at_ : u.asked_after_sale;
+    buyers.push_back({std::max(u.admit_at, asked), u.admit_at, static_cast<int>(u.held.size())});
     lag_admit.add((u.booked_at - u.admit_at) * 1000);
     lag_service.add((u.booked_at - u.admitted_poll_due) * 1000);
   }
-  std::sort(buyers.begin(), buyers.end(),
-            [](const Buyer& a, const Buyer& b) { return a.ideal < b.ideal; });
-  double ideal_sellout = NAN;
-  int64_t cumulative = 0;
-  for (const Buyer& b : buyers) {
-    cumulative += b.seats;
-    if (cumulative >= std::min<int64_t>(capacity_, static_cast<int64_t>(seats_sold_))) {
-      ideal_sellout = b.ideal - on_sale_at_;
-      break;
+  // When the buyers, taken in the order of `when`, had bought every seat that was sold.
+  auto sellout = [&](double Buyer::*when) {
+    std::sort(buyers.begin(), buyers.end(),
+              [when](const Buyer& a, const Buyer& b) { return a.*when < b.*when; });
+    int64_t cumulative = 0;
+    for (const Buyer& b : buyers) {
+      cumulative += b.seats;
+      if (cumulative >= std::min<int64_t>(capacity_, static_cast<int64_t>(seats_sold_))) {
+        return b.*when - on_sale_at_;
+      }
     }
-  }
+    return static_cast<double>(NAN);
+  };
+  double ideal_sellout = sellout(&Buyer::ideal);
+  double admission_sellout = sellout(&Buyer::admitted);
   std::sort(sale_times_.begin(), sale_times_.end());
   double first_sale = sale_times_.empty() ? NAN : sale_times_.front() - on_sale_at_;
   double last_sale = sale_times_.empty() ? NAN : sale_times_.back() - on_sale_at_;
@@ -608,6 +633,7 @@ json_t* OnsaleBench::report() {
   json_object_set_new(sale, "sold_out_seen_s",
                       r3(std::isnan(sold_out_at_) ? NAN : sold_out_at_ - on_sale_at_));
   json_object_set_new(sale, "ideal_sellout_s", r3(ideal_sellout));
+  json_object_set_new(sale, "admission_sellout_s", r3(admission_sellout));
   json_object_set_new(sale, "seats_per_s",
                       r3(last_sale > 0 ? static_cast<double>(seats_sold_) / last_sale : NAN));
   json_object_set_new(sale, "admission_allows_seats_per_s", r3(o_.queue_rate * seats_per_buyer));

@@ -18,6 +18,8 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "support/admin.hpp"
@@ -35,6 +37,10 @@ constexpr int kRate = 5;    // admissions a second
 constexpr auto kSaleIn = std::chrono::seconds(8);
 constexpr double kAdmitSlackSeconds = 1.0;  // admit_at against the formula
 constexpr double kWindowSlackSeconds = 0.01;
+constexpr auto kCrowdCountAge = std::chrono::milliseconds(1100);
+// A Retry-After counts from the server's answer, which comes a little before the client's
+// clock reads the time after it.
+constexpr auto kAnswerSlack = std::chrono::milliseconds(100);
 // How far ahead of a moment a test must be to still act before it (requests, waits' margin).
 constexpr auto kLead = std::chrono::milliseconds(500);
 
@@ -51,10 +57,13 @@ struct Sale {
   OwnShow show;
   TimePoint on_sale_at;
   std::vector<User> early, late, spare;
-  std::vector<Response> joins;  // early[i]'s join, before the sale
-  Response get_before;          // early[0]'s GET, before the sale
-  Response rejoin_before;       // early[1] joining again, before the sale
-  TimePoint joined_by;          // the database clock after the last of those
+  std::vector<Response> joins;            // early[i]'s join, before the sale
+  std::vector<TimePoint> joins_answered;  // by this machine's clock, just after each
+  std::vector<Response> asks;             // early[i]'s GET once every join is counted
+  std::vector<TimePoint> asks_answered;
+  Response get_before;     // early[0]'s GET, before the sale
+  Response rejoin_before;  // early[1] joining again, before the sale
+  TimePoint joined_by;     // the database clock after the last of those
 
   std::vector<Place> places;  // filled by Queue::Placed()
   std::string places_error;
@@ -80,10 +89,18 @@ class Queue : public ApiTest {
     for (const User& u : s.early) {
       Client own;  // each user from their own address, as from their own browser
       s.joins.push_back(JoinQueue(own, u, s.show.id));
+      s.joins_answered.push_back(SystemNow());
     }
     s.get_before = GetPlace(c, s.early.at(0), s.show.id);
     s.rejoin_before = JoinQueue(c, s.early.at(1), s.show.id);
     s.joined_by = db.now();
+    // Once every worker's count of the crowd includes all 40 (it is at most 1 s old:
+    // queue/turn_hint.hpp, as Context makes it), each asks for their place again.
+    std::this_thread::sleep_for(kCrowdCountAge);
+    for (const User& u : s.early) {
+      s.asks.push_back(GetPlace(c, u, s.show.id));
+      s.asks_answered.push_back(SystemNow());
+    }
   }
   static void TearDownTestSuite() {
     delete sale_;
@@ -208,6 +225,36 @@ TEST_F(Queue, JoinsBeforeTheSaleWaitWithoutAPlace) {
 }
 
 // --- After on_sale_at. ---
+
+TEST_F(Queue, EarlyJoinersAreToldToAskAgainNearTheirTurnAndNeverAfterIt) {
+  const Sale& s = sale();
+  const std::vector<Place>& places = Placed();
+  ASSERT_LT(s.asks_answered.back(), s.on_sale_at) << "the asks took longer than the wait";
+  std::size_t told_later = 0;
+  for (const Place& p : places) {
+    // The join's hint counted fewer joiners than there are, which may only make it earlier.
+    for (auto [answer, answered] : {std::pair{&s.joins.at(p.user), s.joins_answered.at(p.user)},
+                                    std::pair{&s.asks.at(p.user), s.asks_answered.at(p.user)}}) {
+      const std::string header = answer->header("retry-after");
+      ASSERT_TRUE(!header.empty() && header.find_first_not_of("0123456789") == std::string::npos)
+          << answer->describe();
+      const TimePoint ask = answered + std::chrono::seconds(std::stoll(header));
+      EXPECT_GE(ask, s.on_sale_at) << "an ask before the sale finds no place yet";
+      // The one lateness allowed: a turn in the sale's first second, asked for at its end.
+      EXPECT_LE(ask, std::max(p.admit_at, s.on_sale_at + std::chrono::seconds(1)) + kAnswerSlack)
+          << "position " << p.position << ": told to ask " << SecondsBetween(p.admit_at, ask)
+          << " s after the turn";
+      if (answer == &s.asks.at(p.user) && ask > s.on_sale_at + std::chrono::seconds(2)) {
+        ++told_later;
+      }
+    }
+  }
+  // At 5 a second the last of the 40 turns comes 7.8 s after the sale: those drawn late are
+  // told to come later than the rest.
+  EXPECT_GT(told_later, 0U);
+  // A place with a position needs no hint: admit_at says when.
+  EXPECT_EQ(GetPlace(client, s.early.at(0), show_id()).header("retry-after"), "");
+}
 
 TEST_F(Queue, AtTheSaleEarlyJoinersGetAPermutationThatIsNotTheirArrivalOrder) {
   const std::vector<Place>& places = Placed();

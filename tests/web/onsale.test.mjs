@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { applySeatChanges, lapseHolds, mergeGridRead, parseSeatEvent } from '../../web/js/live_seats.js';
 import { hiddenSides } from '../../web/js/scroll_hint.js';
 import {
-  POLL_MIN_MS, PRE_QUEUE_SPREAD_MS, WAITING_POLL_MAX_MS, describePlace, nextPlacePoll, placeNow,
+  ASK_AGAIN_SPREAD_MS, POLL_MIN_MS, PRE_QUEUE_SPREAD_MS, WAITING_POLL_MAX_MS, describePlace, nextPlacePoll, placeNow,
 } from '../../web/js/waiting_room.js';
 
 const T0 = Date.parse('2026-12-02T10:00:00Z');
@@ -69,11 +69,15 @@ test('a grid read keeps what an event said after the read was sent', () => {
   assert.equal(merged[2], staleRead[2], 'other seats come from the read');
 });
 
-test('the queue is asked again at on_sale_at plus 0-5 s, at admit_at (30 s at most), then never', () => {
+test('the queue is asked again when Retry-After says plus 0-1 s, at admit_at (30 s at most), then never', () => {
   const show = { on_sale_at: at(60), queue_rate: 2 };
   const pre = { status: 'PRE_QUEUE', position: null, admit_at: null, admitted_until: null };
-  assert.equal(nextPlacePoll(pre, show, T0, () => 0), 60_000);
-  assert.equal(nextPlacePoll(pre, show, T0, () => 0.999999), 60_000 + PRE_QUEUE_SPREAD_MS * 0.999999);
+  assert.equal(nextPlacePoll(pre, show, T0, 75_000, () => 0), 75_000);
+  assert.equal(nextPlacePoll(pre, show, T0, 75_000, () => 0.999999), 75_000 + ASK_AGAIN_SPREAD_MS * 0.999999);
+  assert.equal(nextPlacePoll(pre, show, T0, 0, () => 0), POLL_MIN_MS, 'never at once');
+  // Without a Retry-After: at on_sale_at plus 0-5 s.
+  assert.equal(nextPlacePoll(pre, show, T0, null, () => 0), 60_000);
+  assert.equal(nextPlacePoll(pre, show, T0, null, () => 0.999999), 60_000 + PRE_QUEUE_SPREAD_MS * 0.999999);
   const waiting = (admitIn) => ({ status: 'WAITING', position: 9, admit_at: at(admitIn), admitted_until: at(admitIn + 900) });
   assert.equal(nextPlacePoll(waiting(12), show, T0), 12_000);
   assert.equal(nextPlacePoll(waiting(600), show, T0), WAITING_POLL_MAX_MS);

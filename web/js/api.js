@@ -107,6 +107,18 @@ export async function request(method, path, options = {}) {
 }
 
 /**
+ * A place in a show's waiting room: {place, askAgainMs}, the parsed answer and its
+ * Retry-After in ms (null without one), which says when to ask for the place again.
+ */
+async function requestPlace(method, path, options) {
+  const response = await send(method, path, { ...options, accept: 'application/json' });
+  const place = await readBody(response);
+  const header = response.headers.get('Retry-After');
+  const seconds = header !== null && /^\d+$/.test(header) ? Number(header) : null;
+  return { place, askAgainMs: seconds === null ? null : seconds * 1000 };
+}
+
+/**
  * Resolves with the body of a 2xx answer as a Blob (an image the page shows through an
  * object URL: an <img src> could not send the Bearer header), or rejects with an ApiError.
  */
@@ -138,8 +150,8 @@ export const api = {
       body: { show_id: showId, seat_ids: seatIds },
       headers: { 'Idempotency-Key': idempotencyKey },
     }),
-  joinQueue: (showId, token) => request('POST', `/shows/${showId}/queue`, { token }),
-  place: (showId, token) => request('GET', `/shows/${showId}/queue`, { token }),
+  joinQueue: (showId, token) => requestPlace('POST', `/shows/${showId}/queue`, { token }),
+  place: (showId, token) => requestPlace('GET', `/shows/${showId}/queue`, { token }),
   bookings: (token) => request('GET', '/bookings', { token }),
   cancelBooking: (bookingId, token) => request('DELETE', `/bookings/${bookingId}`, { token }),
   ticketPng: (bookingId, token) =>

@@ -475,11 +475,12 @@ async function pollPlace(showId) {
   }
 }
 
-function setPlace(showId, place) {
+/** `answer`: {place, askAgainMs} as api.place and api.joinQueue give it. */
+function setPlace(showId, { place, askAgainMs }) {
   if (showId !== state.showId || !state.session) return;
   state.place = place;
   clearTimeout(state.placeTimer);
-  const delay = nextPlacePoll(place, currentShow(), serverNow());
+  const delay = nextPlacePoll(place, currentShow(), serverNow(), askAgainMs);
   if (delay !== null) state.placeTimer = setTimeout(() => pollPlace(showId), delay);
   announcePlace();
   render();

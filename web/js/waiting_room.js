@@ -4,8 +4,11 @@
 
 import { formatRemaining } from './countdown.js';
 
-// Everyone who joined before the sale learns their drawn place at on_sale_at: spread their
-// next asks over this long, so they do not all arrive in the same millisecond.
+// Everyone who joined before the sale is told in the answer's Retry-After when to ask
+// again (near their own turn); asks are spread over this long after it, so that those told
+// the same second do not all arrive in the same millisecond.
+export const ASK_AGAIN_SPREAD_MS = 1000;
+// Without a Retry-After (an older server), they ask at on_sale_at plus up to this much.
 export const PRE_QUEUE_SPREAD_MS = 5000;
 // A place far down the queue is asked for again at least this often.
 export const WAITING_POLL_MAX_MS = 30_000;
@@ -18,13 +21,17 @@ export function hasWaitingRoom(show) {
 }
 
 /**
- * Milliseconds from `now` until the place is asked for again, or null to stop: PRE_QUEUE at
- * on_sale_at plus a random 0-5 s, WAITING at admit_at (at most 30 s away), ADMITTED and
+ * Milliseconds from `now` until the place is asked for again, or null to stop: PRE_QUEUE
+ * when the answer's Retry-After (`askAgainMs`) says, plus a random 0-1 s (without one, at
+ * on_sale_at plus a random 0-5 s), WAITING at admit_at (at most 30 s away), ADMITTED and
  * EXPIRED never (the turn's end is known, and after it there is nothing to wait for).
  */
-export function nextPlacePoll(place, show, now, random = Math.random) {
+export function nextPlacePoll(place, show, now, askAgainMs = null, random = Math.random) {
   if (!place) return null;
   if (place.status === 'PRE_QUEUE') {
+    if (Number.isFinite(askAgainMs)) {
+      return Math.max(POLL_MIN_MS, askAgainMs + random() * ASK_AGAIN_SPREAD_MS);
+    }
     const untilSale = Math.max(0, Date.parse(show.on_sale_at) - now);
     return Math.max(POLL_MIN_MS, untilSale + random() * PRE_QUEUE_SPREAD_MS);
   }
